@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (p: string) =>
+	fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+
+export default defineConfig({
+	resolve: {
+		alias: [
+			{ find: /^kocoro\/test$/, replacement: src("test/index.ts") },
+			{ find: /^kocoro\/effect$/, replacement: src("effect/index.ts") },
+			{ find: /^kocoro\/debug$/, replacement: src("debug/index.ts") },
+			{ find: /^kocoro$/, replacement: src("index.ts") },
+		],
+	},
+	test: {
+		include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
+		testTimeout: 30_000,
+		hookTimeout: 30_000,
+	},
+});
