@@ -1,0 +1,185 @@
+import {
+	type CoroutineContext,
+	checkContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
+import { handleCoroutineException } from "../context/coroutine-exception-handler.js";
+import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
+import { Dispatchers } from "../dispatchers/dispatchers.js";
+import type { Suspend } from "../intrinsics/instruction.js";
+import { AwaitInstruction } from "../intrinsics/join-await.js";
+import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
+import type { Deferred, Job } from "../job/job.js";
+import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
+import { AbstractCoroutine } from "./abstract-coroutine.js";
+import { CoroutineStart } from "./coroutine-start.js";
+import { probes } from "./probes.js";
+
+/** A coroutine is the scope of its own body: `this.launch(...)` makes a child. */
+export abstract class Coroutine<T>
+	extends AbstractCoroutine<T>
+	implements CoroutineScope
+{
+	launch(...args: unknown[]): Job {
+		return launchIn(this.context, args, "launch");
+	}
+	async<R>(...args: unknown[]): Deferred<R> {
+		return asyncIn<R>(this.context, args, "async");
+	}
+	promise<R>(...args: unknown[]): Promise<R> {
+		return asyncIn<R>(this.context, args, "promise").asPromise();
+	}
+}
+
+/** `launch`'s coroutine: an uncaught failure goes to the exception handler when no parent takes it. */
+export class StandaloneCoroutine extends Coroutine<void> {
+	override get className(): string {
+		return this.isLazy ? "LazyStandaloneCoroutine" : "StandaloneCoroutine";
+	}
+	protected override handleJobException(exception: Error): boolean {
+		handleCoroutineException(this.context, exception);
+		return true;
+	}
+	private get isLazy(): boolean {
+		return this.lazy;
+	}
+	lazy = false;
+}
+
+/** `async`'s coroutine: its failure stays in the Deferred (and still cancels a normal parent). */
+export class DeferredCoroutine<T> extends Coroutine<T> implements Deferred<T> {
+	lazy = false;
+	override get className(): string {
+		return this.lazy ? "LazyDeferredCoroutine" : "DeferredCoroutine";
+	}
+	await(): Suspend<T> {
+		return new AwaitInstruction<T>(this);
+	}
+	getCompleted(): T {
+		return getCompletedOf<T>(this);
+	}
+	asPromise(): Promise<T> {
+		return promiseOf<T>(this);
+	}
+}
+
+/** The scope's context plus the builder's, with `Dispatchers.Default` when none is given. */
+export function newCoroutineContext(
+	scopeContext: CoroutineContext,
+	context: CoroutineContext,
+): CoroutineContext {
+	const combined =
+		context === EmptyCoroutineContext
+			? scopeContext
+			: scopeContext.plus(context);
+	return combined.get(CoroutineDispatcher.Key) === undefined
+		? combined.plus(Dispatchers.Default)
+		: combined;
+}
+
+/** Splits `(block)`, `(context, block)` or `(context, start, block)` and checks each part. */
+export function builderArgs(
+	args: unknown[],
+	where: string,
+): { context: CoroutineContext; start: CoroutineStart; block: Block<unknown> } {
+	let context: CoroutineContext = EmptyCoroutineContext;
+	let start = CoroutineStart.DEFAULT;
+	let block: unknown;
+	if (args.length === 1) block = args[0];
+	else if (args.length === 2) {
+		context = checkContext(args[0], `${where}(context, block)`);
+		block = args[1];
+	} else if (args.length === 3) {
+		context = checkContext(args[0], `${where}(context, start, block)`);
+		start = checkStart(args[1], where);
+		block = args[2];
+	} else {
+		throw new TypeError(
+			`${where}: expected (block), (context, block) or (context, start, block); got ${args.length} arguments`,
+		);
+	}
+	return { context, start, block: checkBlock(block, where) };
+}
+
+export function checkBlock<T>(block: unknown, where: string): Block<T> {
+	if (typeof block !== "function") {
+		throw new TypeError(
+			`${where}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
+		);
+	}
+	if (block.constructor?.name === "AsyncFunction") {
+		throw new TypeError(
+			`${where}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+		);
+	}
+	return block as Block<T>;
+}
+
+function checkStart(start: unknown, where: string): CoroutineStart {
+	if (
+		start === CoroutineStart.DEFAULT ||
+		start === CoroutineStart.LAZY ||
+		start === CoroutineStart.ATOMIC ||
+		start === CoroutineStart.UNDISPATCHED
+	) {
+		return start;
+	}
+	throw new TypeError(
+		`${where}: start must be a CoroutineStart, got ${String(start)}`,
+	);
+}
+
+/** Attaches a new coroutine to its parent and starts it as `start` says (M1). */
+export function startCoroutine(
+	co: AbstractCoroutine<unknown>,
+	parentContext: CoroutineContext,
+	start: CoroutineStart,
+): void {
+	if (probes.captureStacks) co.creationStack = new Error("created here").stack;
+	co.attachToParent(parentContext);
+	switch (start) {
+		case CoroutineStart.DEFAULT:
+			co.startDispatched();
+			break;
+		case CoroutineStart.ATOMIC:
+			co.startAtomic();
+			break;
+		case CoroutineStart.UNDISPATCHED:
+			co.startUndispatched();
+			break;
+		case CoroutineStart.LAZY:
+			break;
+	}
+}
+
+export function launchIn(
+	scopeContext: CoroutineContext,
+	args: unknown[],
+	where: string,
+): Job {
+	const { context, start, block } = builderArgs(args, where);
+	const parentContext = newCoroutineContext(scopeContext, context);
+	const lazy = start === CoroutineStart.LAZY;
+	const co = new StandaloneCoroutine(
+		parentContext,
+		block as Block<void>,
+		!lazy,
+	);
+	co.lazy = lazy;
+	startCoroutine(co, parentContext, start);
+	return co;
+}
+
+export function asyncIn<T>(
+	scopeContext: CoroutineContext,
+	args: unknown[],
+	where: string,
+): DeferredCoroutine<T> {
+	const { context, start, block } = builderArgs(args, where);
+	const parentContext = newCoroutineContext(scopeContext, context);
+	const lazy = start === CoroutineStart.LAZY;
+	const co = new DeferredCoroutine<T>(parentContext, block as Block<T>, !lazy);
+	co.lazy = lazy;
+	startCoroutine(co as AbstractCoroutine<unknown>, parentContext, start);
+	return co;
+}

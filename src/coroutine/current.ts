@@ -1,0 +1,33 @@
+import type { CoroutineContext } from "../context/coroutine-context.js";
+import {
+	type AbstractCoroutine,
+	currentCoroutine,
+} from "./abstract-coroutine.js";
+
+function requireCurrent(what: string): AbstractCoroutine<unknown> {
+	const co = currentCoroutine();
+	if (co === null) {
+		throw new Error(
+			`${what} was called outside a coroutine step: call it inside a coroutine body (a generator run by launch/async/runCoroutine), or use scope.${what.replace("()", "")} / job.${what.replace("()", "")} on a scope or job you hold`,
+		);
+	}
+	return co;
+}
+
+/**
+ * Whether the running coroutine is still active: false once it is cancelled. For CPU-bound
+ * loops that do not suspend: `while (isActive()) { ... }`.
+ */
+export function isActive(): boolean {
+	return requireCurrent("isActive()").isActive;
+}
+
+/** Throws the running coroutine's CancellationException if it is no longer active (C7). */
+export function ensureActive(): void {
+	requireCurrent("ensureActive()").ensureActive();
+}
+
+/** The context of the running coroutine: `currentCoroutineContext().get(CoroutineName.Key)`. */
+export function currentCoroutineContext(): CoroutineContext {
+	return requireCurrent("currentCoroutineContext()").context;
+}

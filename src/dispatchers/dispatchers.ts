@@ -1,0 +1,38 @@
+import type { CoroutineContext } from "../context/coroutine-context.js";
+import { CoroutineDispatcher } from "./coroutine-dispatcher.js";
+import { enqueue } from "./run-queue.js";
+import type { Task } from "./task.js";
+import { UnconfinedDispatcher } from "./unconfined.js";
+
+class DefaultDispatcher extends CoroutineDispatcher {
+	dispatch(_context: CoroutineContext, block: () => void): void {
+		enqueue({ run: block });
+	}
+	override dispatchTask(_context: CoroutineContext, task: Task): void {
+		enqueue(task);
+	}
+	override toString(): string {
+		return "Dispatchers.Default";
+	}
+}
+
+const Default: CoroutineDispatcher = new DefaultDispatcher();
+
+/**
+ * The built-in dispatchers.
+ * - `Default`: kocoro's run queue on the event loop (FIFO, no promise per step, fair to timers and I/O).
+ * - `Unconfined`: runs a resumed coroutine in place; nested resumptions queue instead of nesting.
+ * - `Main`, `IO`: aliases of `Default` (Node has one JavaScript thread; blocking I/O is not a thing
+ *   here, and the event loop is the main thread). Kept so ported Kotlin code compiles unchanged.
+ */
+export const Dispatchers: {
+	readonly Default: CoroutineDispatcher;
+	readonly Unconfined: CoroutineDispatcher;
+	readonly Main: CoroutineDispatcher;
+	readonly IO: CoroutineDispatcher;
+} = Object.freeze({
+	Default,
+	Unconfined: new UnconfinedDispatcher(),
+	Main: Default,
+	IO: Default,
+});

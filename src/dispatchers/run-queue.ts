@@ -1,0 +1,84 @@
+import type { Task } from "./task.js";
+
+/**
+ * The run queue behind `Dispatchers.Default`: a FIFO ring buffer drained in one synchronous loop
+ * (a trampoline), so a step costs no promise and no stack growth.
+ *
+ * Fairness: a drain that runs longer than {@link SLICE_MS} hands control back to the event loop
+ * with `setImmediate`, so timers, I/O and promise callbacks of plain code still run while a
+ * coroutine loops on `yieldNow()`. The clock is read once every {@link CHECK_EVERY} tasks only.
+ * The first drain after the queue was empty is a microtask: a coroutine resumed by a promise
+ * continues in the same turn, as an `async` function would.
+ */
+export const SLICE_MS = 4;
+const CHECK_EVERY = 256;
+
+let buffer: (Task | undefined)[] = new Array(1024);
+let mask = 1023;
+let head = 0;
+let tail = 0;
+let scheduled = false;
+let draining = false;
+
+export function enqueue(task: Task): void {
+	buffer[tail] = task;
+	tail = (tail + 1) & mask;
+	if (tail === head) grow();
+	if (!scheduled && !draining) {
+		scheduled = true;
+		queueMicrotask(drain);
+	}
+}
+
+/** Whether tasks are waiting (used by `yieldNow` on Unconfined-like paths and by tests). */
+export function hasQueuedTasks(): boolean {
+	return head !== tail;
+}
+
+function grow(): void {
+	const old = buffer;
+	const size = old.length;
+	const next: (Task | undefined)[] = new Array(size * 2);
+	// head === tail here: the buffer is full; unroll it from head.
+	for (let i = 0; i < size; i++) next[i] = old[(head + i) & mask];
+	buffer = next;
+	head = 0;
+	tail = size;
+	mask = size * 2 - 1;
+}
+
+function drain(): void {
+	scheduled = false;
+	draining = true;
+	const deadline = performance.now() + SLICE_MS;
+	let count = 0;
+	try {
+		while (head !== tail) {
+			const task = buffer[head]!;
+			buffer[head] = undefined;
+			head = (head + 1) & mask;
+			try {
+				task.run();
+			} catch (e) {
+				reportTaskFailure(e);
+			}
+			if (++count === CHECK_EVERY) {
+				count = 0;
+				if (performance.now() >= deadline && head !== tail) {
+					scheduled = true;
+					setImmediate(drain);
+					return;
+				}
+			}
+		}
+	} finally {
+		draining = false;
+	}
+}
+
+/** A task that throws is a bug in a user dispatcher block; report it like an uncaught error. */
+function reportTaskFailure(e: unknown): void {
+	setTimeout(() => {
+		throw e;
+	}, 0);
+}

@@ -1,0 +1,120 @@
+/**
+ * The exception types of kocoro, named as in kotlinx.coroutines. Each is an `Error` subclass whose
+ * `name` is its class name, so `String(e)` prints `Name: message` like the Kotlin guide's outputs.
+ */
+
+/**
+ * Thrown into a cancelled coroutine at its suspension points. A coroutine that ends with it is
+ * cancelled, not failed: it never cancels its parent and never reaches an exception handler.
+ *
+ * DO NOT swallow it in a `catch` that then suspends again: the next suspension point throws it again.
+ * Rethrow it, or check `e instanceof CancellationException` first.
+ */
+export class CancellationException extends Error {
+	constructor(message?: string, options?: { cause?: unknown }) {
+		super(message, options);
+	}
+}
+setName(CancellationException);
+
+/**
+ * The cancellation exception of a job: what `job.cancel()` uses when no cause is given, and what a
+ * child sees when its parent failed. `job` is the job that was cancelled.
+ */
+export class JobCancellationException extends CancellationException {
+	readonly job: object | null;
+	constructor(message: string, cause: Error | null, job: object | null) {
+		super(message, cause === null ? undefined : { cause });
+		this.job = job;
+	}
+}
+setName(JobCancellationException);
+
+/**
+ * Thrown by `withTimeout` when its time is up. It is a {@link CancellationException}: uncaught, it
+ * leaves the calling coroutine cancelled rather than failed.
+ */
+export class TimeoutCancellationException extends CancellationException {}
+setName(TimeoutCancellationException);
+
+/** Wraps an exception thrown by a completion handler; the other handlers still run. */
+export class CompletionHandlerException extends Error {
+	constructor(message: string, cause: unknown) {
+		super(message, { cause });
+	}
+}
+setName(CompletionHandlerException);
+
+/** A call made in a state that does not allow it (resuming twice, completing twice, ...). */
+export class IllegalStateException extends Error {}
+setName(IllegalStateException);
+
+function setName(type: { prototype: Error; name: string }): void {
+	Object.defineProperty(type.prototype, "name", {
+		value: type.name,
+		writable: true,
+		configurable: true,
+		enumerable: false,
+	});
+}
+
+export function isCancellation(e: unknown): e is CancellationException {
+	return e instanceof CancellationException;
+}
+
+/** Turns anything thrown into an Error, keeping a non-Error value as `cause`. */
+export function toError(e: unknown): Error {
+	if (e instanceof Error) return e;
+	return new Error(`Non-Error value thrown: ${describe(e)}`, { cause: e });
+}
+
+function describe(v: unknown): string {
+	try {
+		return typeof v === "string" ? JSON.stringify(v) : String(v);
+	} catch {
+		return Object.prototype.toString.call(v);
+	}
+}
+
+/**
+ * Kotlin's `addSuppressed`: appends `other` to `target.suppressed` (a non-enumerable array created
+ * on first use). An exception already there, or the target itself, is not added twice.
+ */
+export function addSuppressed(target: Error, other: Error): void {
+	if (other === target) return;
+	const holder = target as Error & { suppressed?: Error[] };
+	let list = holder.suppressed;
+	if (list === undefined) {
+		list = [];
+		Object.defineProperty(target, "suppressed", {
+			value: list,
+			writable: true,
+			configurable: true,
+			enumerable: false,
+		});
+	}
+	if (!list.includes(other)) list.push(other);
+}
+
+/**
+ * Creates a cancellation exception without capturing a stack trace: cancellation is control flow,
+ * and a tree of 100,000 coroutines must not pay for 100,000 stacks (Kotlin does the same outside
+ * debug mode). `debugStacks` switches stacks back on for diagnosis.
+ */
+export function newJobCancellation(
+	message: string,
+	cause: Error | null,
+	job: object | null,
+): JobCancellationException {
+	if (stackOptions.debugStacks)
+		return new JobCancellationException(message, cause, job);
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 0;
+	try {
+		return new JobCancellationException(message, cause, job);
+	} finally {
+		Error.stackTraceLimit = limit;
+	}
+}
+
+export const stackOptions = { debugStacks: false };

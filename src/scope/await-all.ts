@@ -1,0 +1,120 @@
+import type { CancellationException } from "../errors/exceptions.js";
+import {
+	Instruction,
+	SUSPENDED,
+	type Suspend,
+	type SuspendingCoroutine,
+	type Suspension,
+} from "../intrinsics/instruction.js";
+import { HandlerNode } from "../job/handler-node.js";
+import type { Deferred, Job } from "../job/job.js";
+import { JobSupport } from "../job/job-support.js";
+
+/** The values of a tuple of deferreds. */
+export type AwaitedAll<T extends readonly Deferred<unknown>[]> = {
+	-readonly [K in keyof T]: T[K] extends Deferred<infer V> ? V : never;
+};
+
+class AwaitAllWait implements Suspension {
+	readonly nodes: AwaitAllNode[] = [];
+	constructor(
+		private readonly co: SuspendingCoroutine,
+		private readonly targets: readonly JobSupport[],
+		private remaining: number,
+	) {}
+	/** One deferred completed: the first failure resumes at once, else the last value does. */
+	completed(cause: Error | null): void {
+		if (cause !== null) {
+			this.disposeAll();
+			this.co.resume(this, true, cause, false);
+			return;
+		}
+		if (--this.remaining === 0) {
+			this.co.resume(
+				this,
+				false,
+				this.targets.map((t) => t.completedValue()),
+				true,
+			);
+		}
+	}
+	cancelWait(co: SuspendingCoroutine, cause: CancellationException): void {
+		this.disposeAll();
+		co.resume(this, true, cause, false);
+	}
+	private disposeAll(): void {
+		for (const n of this.nodes) n.dispose();
+	}
+	describe(): string {
+		return `awaitAll of ${this.remaining} deferred(s)`;
+	}
+}
+
+class AwaitAllNode extends HandlerNode {
+	readonly onCancelling = false;
+	constructor(private readonly wait: AwaitAllWait) {
+		super();
+	}
+	invoke(cause: Error | null): void {
+		this.wait.completed(cause);
+	}
+}
+
+class AwaitAllInstruction extends Instruction<unknown[]> {
+	constructor(private readonly targets: readonly JobSupport[]) {
+		super();
+	}
+	execute(co: SuspendingCoroutine): unknown {
+		const targets = this.targets;
+		let pending = 0;
+		for (const t of targets) {
+			if (!t.isCompleted) {
+				t.start();
+				pending++;
+				continue;
+			}
+			const failure = t.completionFailure();
+			if (failure !== null) throw failure;
+		}
+		if (pending === 0) return targets.map((t) => t.completedValue());
+		if (co.isCancelled) throw co.getCancellationException();
+		const wait = new AwaitAllWait(co, targets, pending);
+		co.waiting = wait;
+		for (const t of targets) {
+			if (t.isCompleted) continue;
+			const node = new AwaitAllNode(wait);
+			wait.nodes.push(node);
+			t.addNode(node);
+		}
+		return SUSPENDED;
+	}
+}
+
+/**
+ * Awaits all the deferreds and returns their values in order. Fails as soon as one of them
+ * fails, with that failure, without waiting for the others (Kotlin's `awaitAll`).
+ *
+ * @example
+ * const [user, posts] = yield* awaitAll(userD, postsD);
+ */
+export function awaitAll<T extends readonly Deferred<unknown>[]>(
+	...deferreds: T
+): Suspend<AwaitedAll<T>> {
+	return new AwaitAllInstruction(deferreds.map(checkJob)) as unknown as Suspend<
+		AwaitedAll<T>
+	>;
+}
+
+/** Joins every job in order (Kotlin's `joinAll`). */
+export function* joinAll(
+	...jobs: Job[]
+): Generator<Instruction, void, unknown> {
+	for (const job of jobs) yield* checkJob(job).join();
+}
+
+function checkJob(job: unknown): JobSupport {
+	if (job instanceof JobSupport) return job;
+	throw new TypeError(
+		`expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? " (an array: spread it, awaitAll(...list))" : ""}`,
+	);
+}

@@ -1,0 +1,77 @@
+import {
+	type CoroutineContext,
+	checkContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
+import { asyncIn, launchIn } from "../coroutine/coroutine.js";
+import { Dispatchers } from "../dispatchers/dispatchers.js";
+import type { CancellationException } from "../errors/exceptions.js";
+import { IllegalStateException } from "../errors/exceptions.js";
+import type { Deferred, Job as JobType } from "../job/job.js";
+import { Job, SupervisorJob } from "../job/job.js";
+import { JobKey } from "../job/job-key.js";
+import type { CoroutineScope as Scope } from "./coroutine-scope.js";
+
+/** Where coroutines are launched (see the interface in coroutine-scope.ts). */
+export interface CoroutineScope extends Scope {}
+
+/** A scope made from a context (Kotlin's ContextScope). */
+class ContextScope implements CoroutineScope {
+	constructor(
+		readonly coroutineContext: CoroutineContext,
+		private readonly label: string,
+	) {}
+	get isActive(): boolean {
+		return this.coroutineContext.get(JobKey)?.isActive ?? true;
+	}
+	ensureActive(): void {
+		this.coroutineContext.get(JobKey)?.ensureActive();
+	}
+	cancel(cause?: CancellationException | string): void {
+		const job = this.coroutineContext.get(JobKey);
+		if (job === undefined) {
+			throw new IllegalStateException(
+				`Scope cannot be cancelled because it does not have a job: ${this}`,
+			);
+		}
+		job.cancel(cause);
+	}
+	launch(...args: unknown[]): JobType {
+		return launchIn(this.coroutineContext, args, "launch");
+	}
+	async<T>(...args: unknown[]): Deferred<T> {
+		return asyncIn<T>(this.coroutineContext, args, "async");
+	}
+	promise<T>(...args: unknown[]): Promise<T> {
+		return asyncIn<T>(this.coroutineContext, args, "promise").asPromise();
+	}
+	toString(): string {
+		return `${this.label}(coroutineContext=${String(this.coroutineContext)})`;
+	}
+}
+
+/**
+ * A scope for `context`, with a new `Job()` added when the context has none, so that
+ * `scope.cancel()` cancels everything launched in it.
+ */
+export function CoroutineScope(context: CoroutineContext): CoroutineScope {
+	const ctx = checkContext(context, "CoroutineScope(context)");
+	return new ContextScope(
+		ctx.get(JobKey) === undefined ? ctx.plus(Job()) : ctx,
+		"CoroutineScope",
+	);
+}
+
+/** A scope for UI-style code: `SupervisorJob() + Dispatchers.Main`. */
+export function MainScope(): CoroutineScope {
+	return new ContextScope(SupervisorJob().plus(Dispatchers.Main), "MainScope");
+}
+
+/**
+ * A scope with no job: coroutines launched in it are roots that nothing cancels or awaits.
+ * Delicate, as in Kotlin: prefer a scope you can cancel.
+ */
+export const GlobalScope: CoroutineScope = new ContextScope(
+	EmptyCoroutineContext,
+	"GlobalScope",
+);

@@ -1,0 +1,71 @@
+import {
+	type CoroutineContext,
+	checkContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
+import {
+	Coroutine,
+	checkBlock,
+	newCoroutineContext,
+	startCoroutine,
+} from "../coroutine/coroutine.js";
+import { CoroutineStart } from "../coroutine/coroutine-start.js";
+import type { Block } from "./coroutine-scope.js";
+
+/**
+ * The root coroutine of `runCoroutine` (Kotlin's BlockingCoroutine): a scoped coroutine whose
+ * caller is a Promise. It settles after the block and all its children finished.
+ */
+class BlockingCoroutine<T> extends Coroutine<T> {
+	constructor(
+		parentContext: CoroutineContext,
+		block: Block<T>,
+		private readonly settle: (failed: boolean, value: unknown) => void,
+	) {
+		super(parentContext, block, true);
+	}
+	override get className(): string {
+		return "BlockingCoroutine";
+	}
+	protected override get isScopedCoroutine(): boolean {
+		return true;
+	}
+	protected override onCompletionInternal(): void {
+		const e = this.completionException;
+		if (e === null) this.settle(false, this.completedValue());
+		else this.settle(true, e);
+	}
+}
+
+/**
+ * Runs `block` as a root coroutine and returns a Promise of its result, settled once the block
+ * and every coroutine launched in it have finished (Kotlin's `runBlocking`, without blocking: Node
+ * has one thread). A failure of any child fails it; its Promise rejects with the first failure.
+ *
+ * @example
+ * const sum = await runCoroutine(function* () {
+ *   const a = this.async(function* () { yield* delay(10); return 1; });
+ *   return (yield* a.await()) + 1;
+ * });
+ */
+export function runCoroutine<T>(
+	block: Block<T>,
+	context: CoroutineContext = EmptyCoroutineContext,
+): Promise<T> {
+	const checked = checkBlock<T>(block, "runCoroutine");
+	const parentContext = newCoroutineContext(
+		EmptyCoroutineContext,
+		checkContext(context, "runCoroutine(block, context)"),
+	);
+	return new Promise<T>((resolve, reject) => {
+		const co = new BlockingCoroutine<T>(
+			parentContext,
+			checked,
+			(failed, value) => {
+				if (failed) reject(value);
+				else resolve(value as T);
+			},
+		);
+		startCoroutine(co, parentContext, CoroutineStart.DEFAULT);
+	});
+}
