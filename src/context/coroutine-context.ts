@@ -119,6 +119,21 @@ function fromElements(els: CoroutineContextElement[]): CoroutineContext {
 	return new CombinedContext(els);
 }
 
+/**
+ * `left.plus(right)`, or with `right === null`, `left.minusKey(removeKey)`: for element classes
+ * that cannot extend {@link AbstractCoroutineContextElement} (jobs are handler-list nodes).
+ */
+export function combineContexts(
+	left: CoroutineContext,
+	right: CoroutineContext | null,
+	removeKey?: CoroutineContextKey<unknown>,
+): CoroutineContext {
+	if (right !== null) return combine(left, right);
+	return (left as CoroutineContextElement).key === removeKey
+		? EmptyCoroutineContext
+		: left;
+}
+
 function combine(
 	left: CoroutineContext,
 	right: CoroutineContext,

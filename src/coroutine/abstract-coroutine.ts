@@ -28,7 +28,7 @@ import {
 	type Suspension,
 } from "../intrinsics/instruction.js";
 import { JobKey } from "../job/job-key.js";
-import { JobSupport } from "../job/job-support.js";
+import { FIRST_SUBCLASS_FLAG, JobSupport } from "../job/job-support.js";
 import type { Block } from "../scope/coroutine-scope.js";
 import { probes } from "./probes.js";
 
@@ -39,26 +39,32 @@ export function currentCoroutine(): AbstractCoroutine<unknown> | null {
 	return current;
 }
 
+const RESUME_FAILED = FIRST_SUBCLASS_FLAG;
+const RESUME_CANCELLABLE = FIRST_SUBCLASS_FLAG << 1;
+/** DEFAULT/LAZY starts are cancellable: a coroutine cancelled before its first step never runs. */
+const CANCELLABLE_START = FIRST_SUBCLASS_FLAG << 2;
+/** Started through the dispatcher's admission (limitedParallelism): report when the body ends. */
+const ADMITTED = FIRST_SUBCLASS_FLAG << 3;
+/** The body's own end is being recorded: a completion now happens "in its own frame". */
+const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 4;
+/** `ctx` holds the full context (the parent context plus this job), not the parent's. */
+const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 5;
+/** Created with CoroutineStart.LAZY (shown in the class name). */
+export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 6;
+
+const creationStacks = new WeakMap<object, string | undefined>();
+
 export abstract class AbstractCoroutine<T>
 	extends JobSupport
 	implements SuspendingCoroutine, Task
 {
-	readonly context: CoroutineContext;
 	readonly dispatcher: CoroutineDispatcher;
 	waiting: Suspension | null = null;
-	/** Set only while DebugProbes are installed. */
-	creationStack: string | undefined;
-	private block: Block<T> | null;
-	private gen: Iterator<unknown, T, unknown> | null = null;
-	private resumeFailed = false;
+	/** The parent context until `context` is first read; then the full context. */
+	private ctx: CoroutineContext;
+	/** The block before the first step; the generator while it runs; null once it ended. */
+	private body: Block<T> | Iterator<unknown, T, unknown> | null;
 	private resumeValue: unknown = undefined;
-	private resumeCancellable = false;
-	/** DEFAULT/LAZY starts are cancellable: a coroutine cancelled before its first step never runs. */
-	private cancellableStart = true;
-	/** Started through the dispatcher's admission (limitedParallelism): report when the body ends. */
-	private admitted = false;
-	/** True while the body's own end is being recorded (a completion now is "in its own frame"). */
-	protected finishingBody = false;
 
 	constructor(
 		parentContext: CoroutineContext,
@@ -66,19 +72,36 @@ export abstract class AbstractCoroutine<T>
 		active: boolean,
 	) {
 		super(active);
-		this.context = parentContext.plus(this);
+		this.ctx = parentContext;
 		this.dispatcher =
-			this.context.get(CoroutineDispatcher.Key) ?? Dispatchers.Default;
-		this.block = block;
+			parentContext.get(CoroutineDispatcher.Key) ?? Dispatchers.Default;
+		this.body = block;
 		if (probes.onCreated !== null) probes.onCreated(this);
+	}
+
+	/** This coroutine's context: its parent context with this job as the Job (built lazily). */
+	get context(): CoroutineContext {
+		if ((this.flags & CONTEXT_BUILT) === 0) {
+			this.ctx = this.ctx.plus(this);
+			this.flags |= CONTEXT_BUILT;
+		}
+		return this.ctx;
 	}
 
 	get coroutineContext(): CoroutineContext {
 		return this.context;
 	}
 
+	/** The creation-site stack, recorded only while DebugProbes capture stacks. */
+	get creationStack(): string | undefined {
+		return creationStacks.get(this);
+	}
+	set creationStack(stack: string | undefined) {
+		creationStacks.set(this, stack);
+	}
+
 	override nameString(): string {
-		const name = this.context.get(CoroutineName.Key);
+		const name = this.ctx.get(CoroutineName.Key);
 		return name === undefined
 			? this.className
 			: `"${name.name}":${this.className}`;
@@ -99,19 +122,19 @@ export abstract class AbstractCoroutine<T>
 
 	/** DEFAULT: dispatch the first step. */
 	startDispatched(): void {
-		this.cancellableStart = true;
+		this.flags |= CANCELLABLE_START;
 		this.dispatchFirstStep();
 	}
 
 	/** ATOMIC: dispatch the first step, which runs even if the coroutine is cancelled by then. */
 	startAtomic(): void {
-		this.cancellableStart = false;
+		this.flags &= ~CANCELLABLE_START;
 		this.dispatchFirstStep();
 	}
 
 	/** UNDISPATCHED: run the first step now, in the caller's frame, even when cancelled. */
 	startUndispatched(): void {
-		this.cancellableStart = false;
+		this.flags &= ~CANCELLABLE_START;
 		this.run();
 	}
 
@@ -123,51 +146,54 @@ export abstract class AbstractCoroutine<T>
 	private dispatchFirstStep(): void {
 		const d = this.dispatcher;
 		if (d.admitsBodies) {
-			this.admitted = true;
-			d.dispatchStart(this.context, this);
-		} else if (d.isDispatchNeeded(this.context))
-			d.dispatchTask(this.context, this);
+			this.flags |= ADMITTED;
+			d.dispatchStart(this.ctx, this);
+		} else if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
 		else runUnconfined(this);
+	}
+
+	/** True while the body's own end is being recorded (see ScopeCoroutine). */
+	protected get finishingBody(): boolean {
+		return (this.flags & FINISHING_BODY) !== 0;
 	}
 
 	// ---- stepping -----------------------------------------------------------------------
 
 	/** Task entry: the first step, or a resumption with what `resume` stored. */
 	run(): void {
-		const gen = this.gen;
-		if (gen !== null) {
-			let failed = this.resumeFailed;
+		const body = this.body;
+		if (body === null) return; // the body already ended (a stale task)
+		if (typeof body !== "function") {
+			const flags = this.flags;
+			let failed = (flags & RESUME_FAILED) !== 0;
 			let value = this.resumeValue;
 			this.resumeValue = undefined;
-			if (!failed && this.resumeCancellable && this.isCancelled) {
+			if (!failed && (flags & RESUME_CANCELLABLE) !== 0 && this.isCancelled) {
 				// C4: prompt cancellation — a value that arrived for a cancelled coroutine is dropped.
 				failed = true;
 				value = this.getCancellationException();
 			}
-			this.step(gen, failed, value);
+			this.step(body, failed, value);
 			return;
 		}
-		const block = this.block as Block<T> | null;
-		if (block === null) return; // the body already ended (a stale task)
-		this.block = null;
-		if (this.cancellableStart && this.isCancelled) {
+		if ((this.flags & CANCELLABLE_START) !== 0 && this.isCancelled) {
 			// C5: cancelled before its first step: the body never runs.
 			this.finishBody(true, this.getCancellationException());
 			return;
 		}
-		let first: Iterator<unknown, T, unknown>;
+		let gen: Iterator<unknown, T, unknown>;
 		const prev = current;
 		current = this as AbstractCoroutine<unknown>;
 		try {
-			first = iteratorOf(block.call(this as never, this as never));
+			gen = iteratorOf(body.call(this as never, this as never));
 		} catch (e) {
 			current = prev;
 			this.finishBody(true, toError(e));
 			return;
 		}
 		current = prev;
-		this.gen = first;
-		this.step(first, false, undefined);
+		this.body = gen;
+		this.step(gen, false, undefined);
 	}
 
 	private step(
@@ -226,19 +252,19 @@ export abstract class AbstractCoroutine<T>
 	}
 
 	private finishBody(failed: boolean, result: unknown): void {
-		this.gen = null;
-		if (this.admitted) {
-			this.admitted = false;
+		this.body = null;
+		if ((this.flags & ADMITTED) !== 0) {
+			this.flags &= ~ADMITTED;
 			this.dispatcher.bodyFinished();
 		}
-		this.finishingBody = true;
+		this.flags |= FINISHING_BODY;
 		try {
 			this.completeBody(failed, result);
 		} catch (e) {
 			// A plain Job() above us rethrew a completion handler's failure: report it.
 			handleCoroutineException(this.context, toError(e));
 		} finally {
-			this.finishingBody = false;
+			this.flags &= ~FINISHING_BODY;
 		}
 		this.afterBodyFinished();
 	}
@@ -256,11 +282,9 @@ export abstract class AbstractCoroutine<T>
 	): void {
 		if (this.waiting !== s) return;
 		this.waiting = null;
-		this.resumeFailed = failed;
-		this.resumeValue = value;
-		this.resumeCancellable = cancellable;
+		this.setResumption(failed, value, cancellable);
 		const d = this.dispatcher;
-		if (d.isDispatchNeeded(this.context)) d.dispatchTask(this.context, this);
+		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
 		else runUnconfined(this);
 	}
 
@@ -268,10 +292,20 @@ export abstract class AbstractCoroutine<T>
 	resumeInPlace(s: Suspension, failed: boolean, value: unknown): void {
 		if (this.waiting !== s) return;
 		this.waiting = null;
-		this.resumeFailed = failed;
-		this.resumeValue = value;
-		this.resumeCancellable = false;
+		this.setResumption(failed, value, false);
 		this.run();
+	}
+
+	private setResumption(
+		failed: boolean,
+		value: unknown,
+		cancellable: boolean,
+	): void {
+		let flags = this.flags & ~(RESUME_FAILED | RESUME_CANCELLABLE);
+		if (failed) flags |= RESUME_FAILED;
+		if (cancellable) flags |= RESUME_CANCELLABLE;
+		this.flags = flags;
+		this.resumeValue = value;
 	}
 
 	/** C2: cancelling resumes the current wait with the CancellationException. */
@@ -288,6 +322,10 @@ export abstract class AbstractCoroutine<T>
 
 function iteratorOf<T>(body: unknown): Iterator<unknown, T, unknown> {
 	if (body !== null && typeof body === "object") {
+		// A generator object is its own iterator: skip the Symbol.iterator lookup.
+		if (typeof (body as Iterator<unknown>).next === "function") {
+			return body as Iterator<unknown, T, unknown>;
+		}
 		const make = (body as { [Symbol.iterator]?: unknown })[Symbol.iterator];
 		if (typeof make === "function")
 			return make.call(body) as Iterator<unknown, T, unknown>;

@@ -11,7 +11,7 @@ import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
 import type { Deferred, Job } from "../job/job.js";
 import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
-import { AbstractCoroutine } from "./abstract-coroutine.js";
+import { AbstractCoroutine, LAZY_FLAG } from "./abstract-coroutine.js";
 import { CoroutineStart } from "./coroutine-start.js";
 import { probes } from "./probes.js";
 
@@ -20,6 +20,10 @@ export abstract class Coroutine<T>
 	extends AbstractCoroutine<T>
 	implements CoroutineScope
 {
+	/** Created with CoroutineStart.LAZY. */
+	markLazy(): void {
+		this.flags |= LAZY_FLAG;
+	}
 	launch(...args: unknown[]): Job {
 		return launchIn(this.context, args, "launch");
 	}
@@ -34,23 +38,22 @@ export abstract class Coroutine<T>
 /** `launch`'s coroutine: an uncaught failure goes to the exception handler when no parent takes it. */
 export class StandaloneCoroutine extends Coroutine<void> {
 	override get className(): string {
-		return this.isLazy ? "LazyStandaloneCoroutine" : "StandaloneCoroutine";
+		return this.flags & LAZY_FLAG
+			? "LazyStandaloneCoroutine"
+			: "StandaloneCoroutine";
 	}
 	protected override handleJobException(exception: Error): boolean {
 		handleCoroutineException(this.context, exception);
 		return true;
 	}
-	private get isLazy(): boolean {
-		return this.lazy;
-	}
-	lazy = false;
 }
 
 /** `async`'s coroutine: its failure stays in the Deferred (and still cancels a normal parent). */
 export class DeferredCoroutine<T> extends Coroutine<T> implements Deferred<T> {
-	lazy = false;
 	override get className(): string {
-		return this.lazy ? "LazyDeferredCoroutine" : "DeferredCoroutine";
+		return this.flags & LAZY_FLAG
+			? "LazyDeferredCoroutine"
+			: "DeferredCoroutine";
 	}
 	await(): Suspend<T> {
 		return new AwaitInstruction<T>(this);
@@ -165,7 +168,7 @@ export function launchIn(
 		block as Block<void>,
 		!lazy,
 	);
-	co.lazy = lazy;
+	if (lazy) co.markLazy();
 	startCoroutine(co, parentContext, start);
 	return co;
 }
@@ -179,7 +182,7 @@ export function asyncIn<T>(
 	const parentContext = newCoroutineContext(scopeContext, context);
 	const lazy = start === CoroutineStart.LAZY;
 	const co = new DeferredCoroutine<T>(parentContext, block as Block<T>, !lazy);
-	co.lazy = lazy;
+	if (lazy) co.markLazy();
 	startCoroutine(co as AbstractCoroutine<unknown>, parentContext, start);
 	return co;
 }

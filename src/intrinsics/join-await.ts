@@ -1,6 +1,6 @@
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
-import { HandlerNode } from "../job/handler-node.js";
+import { DisposableNode } from "../job/handler-node.js";
 import type { JobSupport } from "../job/job-support.js";
 import {
 	Instruction,
@@ -62,8 +62,10 @@ export class CancelAndJoinInstruction extends JoinInstruction {
 	}
 }
 
-class JoinWaiter extends HandlerNode implements Suspension {
-	readonly onCancelling = false;
+class JoinWaiter extends DisposableNode implements Suspension {
+	get firesOnCancelling(): boolean {
+		return false;
+	}
 	constructor(
 		private readonly co: SuspendingCoroutine,
 		private readonly target: JobSupport,
@@ -109,8 +111,10 @@ export class AwaitInstruction<T> extends Instruction<T> {
 	}
 }
 
-class AwaitWaiter extends HandlerNode implements Suspension {
-	readonly onCancelling = false;
+class AwaitWaiter extends DisposableNode implements Suspension {
+	get firesOnCancelling(): boolean {
+		return false;
+	}
 	constructor(
 		private readonly co: SuspendingCoroutine,
 		private readonly target: AwaitTarget,

@@ -1,32 +1,40 @@
 /**
  * The job state machine, kotlinx.coroutines' `JobSupport` on one thread.
  *
- * Internal state, and the public state word it shows:
+ * Internal state (`flags` bits and `cause`), and the public state word it shows:
  *
- *   phase    completing  rootCause   final       public state
- *   NEW      false       null        -           New
- *   ACTIVE   false       null        -           Active
- *   ACTIVE   true        null        -           Completing   (body done, children unfinished)
- *   ACTIVE   any         set         -           Cancelling   (cancelled or failed, not finished)
- *   FINAL    true        null        null        Completed
- *   FINAL    true        set         set         Cancelled    (also after a failure)
+ *   phase    COMPLETING  cause       public state
+ *   NEW      no          null        New
+ *   ACTIVE   no          null        Active
+ *   ACTIVE   yes         null        Completing   (body done, children unfinished)
+ *   ACTIVE   any         root cause  Cancelling   (cancelled or failed, not finished)
+ *   FINAL    yes         null        Completed
+ *   FINAL    yes         final exc.  Cancelled    (also after a failure)
  *
  * Transitions:
  *   NEW --start()--> ACTIVE
- *   ACTIVE --cancel/fail (sets rootCause, notifies once)--> Cancelling
- *   ACTIVE --body returns / complete()--> completing
- *   completing && no unfinished child --finalize()--> FINAL (exactly once)
- *   NEW --cancel--> completing + Cancelling at once: the body never runs (S6).
+ *   ACTIVE --first cancel/failure: cause := root cause, notify once--> Cancelling
+ *   ACTIVE --body returns / complete()--> COMPLETING
+ *   COMPLETING && no unfinished child --finalizeState()--> FINAL, cause := final exception
+ *   NEW --cancel--> ACTIVE + COMPLETING + Cancelling at once: the body never runs (S6).
  *
- * Invariants checked where cheap: rootCause is set at most once; FINAL is entered once; a node is
- * in at most one list; `childCount` equals the number of ChildNodes in the list.
+ * Invariants: the root cause is set once and, until FINAL, never changes; FINAL is entered once;
+ * a node is in at most one list (`owner`); `childCount` is the number of child jobs in the list.
+ *
+ * A job is itself a node of its parent's handler list (`owner` is the parent while attached):
+ * no separate child handle is allocated, which matters with 100,000 coroutines alive.
  *
  * Propagation between jobs (a child's failure going up, a cancellation going down, a finished
  * child letting its parent finish) goes through {@link post}, a trampoline: a chain of a million
  * jobs completing or cancelling one another runs in a loop, never deeper on the stack. A job's
  * own transitions stay synchronous, so `job.cancel(); job.isCancelled` is true at once.
  */
-import { AbstractCoroutineContextElement } from "../context/coroutine-context.js";
+import {
+	type CoroutineContext,
+	type CoroutineContextElement,
+	type CoroutineContextKey,
+	combineContexts,
+} from "../context/coroutine-context.js";
 import {
 	addSuppressed,
 	CancellationException,
@@ -45,37 +53,69 @@ import {
 	type DisposableHandle,
 	NonDisposableHandle,
 } from "./disposable-handle.js";
-import { HandlerNode } from "./handler-node.js";
+import { DisposableNode, HandlerNode } from "./handler-node.js";
 import type { Job } from "./job.js";
 import { JobKey } from "./job-key.js";
 
+const PHASE_MASK = 3;
 const NEW = 0;
 const ACTIVE = 1;
 const FINAL = 2;
+/** The body ended (or complete() was called): finish once the children are done. */
+const COMPLETING = 4;
+/** Free for subclasses: bits from 8 up. */
+export const FIRST_SUBCLASS_FLAG = 8;
 
 let nextId = 1;
 
-export class JobSupport extends AbstractCoroutineContextElement implements Job {
-	private phase: number;
-	private completing = false;
-	private rootCause: Error | null = null;
-	private exceptions: Error[] | null = null;
-	private finalException: Error | null = null;
-	/** The value the body returned (coroutines) — read by Deferred. */
+/** State few jobs need, kept out of the job object to keep it small. */
+class RareState {
+	/** Exceptions after the root cause (E1). */
+	exceptions: Error[] | null = null;
+	childCause: CancellationException | null = null;
+	cancellation: CancellationException | null = null;
+	abortController: AbortController | null = null;
+	id = 0;
+}
+
+export class JobSupport
+	extends HandlerNode
+	implements Job, CoroutineContextElement
+{
+	/** Phase bits, COMPLETING, and subclass flags. */
+	protected flags: number;
+	/** The root cause while cancelling; the final exception once FINAL. */
+	private cause: Error | null = null;
+	/** The value the body returned (coroutines, deferreds). */
 	protected resultValue: unknown = undefined;
 	private head: HandlerNode | null = null;
 	private tail: HandlerNode | null = null;
 	private childCount = 0;
-	private childCause: CancellationException | null = null;
-	private cachedCancellation: CancellationException | null = null;
-	private parentNode: ChildNode | null = null;
-	private parentJob: JobSupport | null = null;
-	private abortController: AbortController | null = null;
-	readonly id: number = nextId++;
+	private rare: RareState | null = null;
 
 	constructor(active: boolean) {
-		super(JobKey);
-		this.phase = active ? ACTIVE : NEW;
+		super();
+		this.flags = active ? ACTIVE : NEW;
+	}
+
+	// ---- context element ----------------------------------------------------------------
+
+	get key(): CoroutineContextKey<Job> {
+		return JobKey;
+	}
+	get<E extends CoroutineContextElement>(
+		key: CoroutineContextKey<E>,
+	): E | undefined {
+		return (key as unknown) === JobKey ? (this as unknown as E) : undefined;
+	}
+	plus(other: CoroutineContext): CoroutineContext {
+		return combineContexts(this, other);
+	}
+	minusKey(key: CoroutineContextKey<unknown>): CoroutineContext {
+		return combineContexts(this, null, key);
+	}
+	*[Symbol.iterator](): Iterator<CoroutineContextElement> {
+		yield this;
 	}
 
 	// ---- hooks for subclasses -------------------------------------------------------------
@@ -102,7 +142,7 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 	}
 	/** Called by start() for a job created New (lazy coroutines dispatch their body here). */
 	protected onStart(): void {}
-	/** Called once when the job becomes Cancelling, before anyone else is told. */
+	/** Called once when the job becomes Cancelling, after children and handlers were told. */
 	protected onCancelling(_cause: Error): void {}
 	/** Called once at the final state, after the exception was handled, before handlers run. */
 	protected onCompletionInternal(): void {}
@@ -114,39 +154,45 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 	// ---- public state -------------------------------------------------------------------
 
 	get isActive(): boolean {
-		return this.phase === ACTIVE && this.rootCause === null;
+		return (this.flags & PHASE_MASK) === ACTIVE && this.cause === null;
 	}
 	get isCompleted(): boolean {
-		return this.phase === FINAL;
+		return (this.flags & PHASE_MASK) === FINAL;
 	}
 	get isCancelled(): boolean {
-		return this.rootCause !== null;
+		return this.cause !== null;
 	}
+	/** The parent job while attached (Kotlin drops the link once the child completes). */
 	get parent(): Job | null {
-		return this.parentJob;
+		return this.owner;
 	}
 	get children(): Iterable<Job> {
 		const self = this;
 		return {
 			*[Symbol.iterator]() {
 				for (let n = self.head; n !== null; n = n.next) {
-					if (!n.owner || !(n instanceof ChildNode)) continue;
-					yield n.child;
+					if (n.owner === self && n instanceof JobSupport) yield n;
 				}
 			},
 		};
 	}
 	/** New, Active, Completing, Cancelling, Cancelled or Completed. */
 	stateString(): string {
-		if (this.phase === NEW) return "New";
-		if (this.phase === FINAL)
-			return this.finalException === null ? "Completed" : "Cancelled";
-		if (this.rootCause !== null) return "Cancelling";
-		return this.completing ? "Completing" : "Active";
+		const phase = this.flags & PHASE_MASK;
+		if (phase === NEW) return "New";
+		if (phase === FINAL) return this.cause === null ? "Completed" : "Cancelled";
+		if (this.cause !== null) return "Cancelling";
+		return this.flags & COMPLETING ? "Completing" : "Active";
 	}
 	/** The name part of toString: the class name, prefixed with `"<CoroutineName>":` if any. */
 	nameString(): string {
 		return this.className;
+	}
+	/** A number identifying this job in toString and debug dumps, given on first use. */
+	get id(): number {
+		const rare = this.rareState();
+		if (rare.id === 0) rare.id = nextId++;
+		return rare.id;
 	}
 	override toString(): string {
 		return `${this.nameString()}{${this.stateString()}}@${this.id.toString(16)}`;
@@ -154,63 +200,68 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 
 	/** The final exception (null if completed normally or not complete). */
 	protected get completionException(): Error | null {
-		return this.finalException;
-	}
-	/** Failing or failed with something other than a CancellationException: that failure. */
-	protected get failureCause(): Error | null {
-		const c = this.rootCause;
-		return c !== null && !isCancellation(c) ? c : null;
+		return this.isCompleted ? this.cause : null;
 	}
 	/** The final exception once complete, else null (Kotlin's getCompletionExceptionOrNull). */
 	getCompletionExceptionOrNull(): Error | null {
-		if (this.phase !== FINAL) {
+		if (!this.isCompleted) {
 			throw new IllegalStateException("This job has not completed yet");
 		}
-		return this.finalException;
+		return this.cause;
+	}
+
+	private rareState(): RareState {
+		let rare = this.rare;
+		if (rare === null) {
+			rare = new RareState();
+			this.rare = rare;
+		}
+		return rare;
 	}
 
 	// ---- starting and completing --------------------------------------------------------
 
 	start(): boolean {
-		if (this.phase !== NEW) return false;
-		this.phase = ACTIVE;
+		if ((this.flags & PHASE_MASK) !== NEW) return false;
+		this.flags = (this.flags & ~PHASE_MASK) | ACTIVE;
 		this.onStart();
 		return true;
 	}
 
 	/** Kotlin's `makeCompletingOnce`: the body ended with a value or an exception. */
 	protected completeBody(failed: boolean, value: unknown): void {
-		if (this.completing || this.phase === FINAL) {
+		if (!this.canComplete) {
 			throw new IllegalStateException(
 				`Job ${this} is already complete or completing`,
 			);
 		}
 		if (failed) this.recordException(value as Error);
 		else this.resultValue = value;
-		this.completing = true;
+		this.flags |= COMPLETING;
 		this.tryFinalize();
 	}
 
 	/** Whether complete()/completeExceptionally() would still be accepted. */
 	protected get canComplete(): boolean {
-		return !this.completing && this.phase !== FINAL;
+		return (
+			(this.flags & COMPLETING) === 0 && (this.flags & PHASE_MASK) !== FINAL
+		);
 	}
 
 	/** CompletableJob.complete(): false once completing or complete. */
 	completeJob(): boolean {
-		if (this.completing || this.phase === FINAL) return false;
-		if (this.phase === NEW) this.phase = ACTIVE;
-		this.completing = true;
+		if (!this.canComplete) return false;
+		this.flags = (this.flags & ~PHASE_MASK) | ACTIVE | COMPLETING;
 		this.tryFinalize();
 		return true;
 	}
 
 	/** CompletableJob.completeExceptionally(e): false once completing or complete. */
 	completeJobExceptionally(exception: Error): boolean {
-		if (this.completing || this.phase === FINAL) return false;
-		if (this.phase === NEW) this.phase = ACTIVE;
+		if (!this.canComplete) return false;
+		this.flags = (this.flags & ~PHASE_MASK) | ACTIVE;
 		this.recordException(exception);
-		this.completing = true;
+		this.flags |= COMPLETING;
 		this.tryFinalize();
 		return true;
 	}
@@ -219,8 +270,9 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 
 	cancel(cause?: CancellationException | string): void {
 		let ce: CancellationException;
-		if (cause === undefined) ce = this.defaultCancellation();
-		else if (typeof cause === "string")
+		if (cause === undefined) {
+			ce = newJobCancellation(this.defaultCancellationMessage(), null, this);
+		} else if (typeof cause === "string")
 			ce = newJobCancellation(cause, null, this);
 		else if (cause instanceof CancellationException) ce = cause;
 		else {
@@ -231,10 +283,6 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 		this.cancelImpl(ce);
 	}
 
-	private defaultCancellation(): CancellationException {
-		return newJobCancellation(this.defaultCancellationMessage(), null, this);
-	}
-
 	/** Kotlin's `cancellationExceptionMessage`. */
 	protected defaultCancellationMessage(): string {
 		return `${this.className} was cancelled`;
@@ -242,30 +290,20 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 
 	/** Kotlin's `cancelImpl`: returns false when it is too late (the job is complete). */
 	cancelImpl(cause: Error): boolean {
-		if (this.phase === FINAL) return false;
-		if (this.onCancelComplete) {
+		const phase = this.flags & PHASE_MASK;
+		if (phase === FINAL) return false;
+		if (phase === NEW || this.onCancelComplete) {
+			// S6: a New job never runs its body. S9: a bodyless job completes once cancelled.
+			this.flags = (this.flags & ~PHASE_MASK) | ACTIVE;
 			this.recordException(cause);
-			if (!this.completing) {
-				this.completing = true;
+			if ((this.flags & COMPLETING) === 0) {
+				this.flags |= COMPLETING;
 				this.tryFinalize();
 			}
 			return true;
 		}
-		if (this.phase === NEW) {
-			// S6: never started; the body never runs.
-			this.phase = ACTIVE;
-			this.recordException(cause);
-			this.completing = true;
-			this.tryFinalize();
-			return true;
-		}
 		this.recordException(cause);
 		return true;
-	}
-
-	/** A parent job's cancellation reaching this child (P5). */
-	parentCancelled(cause: Error): void {
-		this.cancelImpl(cause);
 	}
 
 	/** P7: a child's exception. CE is ignored; a failure cancels this job. */
@@ -274,7 +312,7 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 		return this.cancelImpl(cause) && this.handlesException;
 	}
 
-	/** What `childCancelled` would answer, without doing it (used at finalization, see E4). */
+	/** What `childCancelled` would answer for a failure, without doing it (E4). */
 	acceptsChildFailure(): boolean {
 		return this.handlesException;
 	}
@@ -284,82 +322,92 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 	 * the root cause and starts cancelling; later ones are kept for the final exception.
 	 */
 	private recordException(exception: Error): void {
-		if (this.rootCause === null) {
-			this.rootCause = exception;
+		const root = this.cause;
+		if (root === null) {
+			this.cause = exception;
 			this.notifyCancelling(exception);
 			return;
 		}
-		if (exception === this.rootCause) return;
-		if (this.exceptions === null) this.exceptions = [exception];
-		else if (!this.exceptions.includes(exception))
-			this.exceptions.push(exception);
+		if (exception === root) return;
+		const rare = this.rareState();
+		if (rare.exceptions === null) rare.exceptions = [exception];
+		else if (!rare.exceptions.includes(exception))
+			rare.exceptions.push(exception);
 	}
 
 	/** H3: children and onCancelling handlers first, then the body's own wait, then the parent. */
 	private notifyCancelling(cause: Error): void {
 		for (let n = this.head; n !== null; n = n.next) {
-			if (n.owner === null || !n.onCancelling || n.fired) continue;
+			if (n.owner !== this || !n.firesOnCancelling || n.fired) continue;
 			n.fired = true;
 			this.invokeNode(n, cause);
 		}
 		this.onCancelling(cause);
-		const ac = this.abortController;
-		if (ac !== null) ac.abort(this.getCancellationException());
+		const ac = this.rare?.abortController;
+		if (ac != null) ac.abort(this.getCancellationException());
 		// P6: a failure climbs at once, without waiting for children or the body.
-		if (
-			!this.isScopedCoroutine &&
-			this.parentJob !== null &&
-			!isCancellation(cause)
-		) {
-			post(OP_CHILD_CANCELLED, this.parentJob, cause);
+		const parent = this.owner;
+		if (parent !== null && !this.isScopedCoroutine && !isCancellation(cause)) {
+			post(OP_CHILD_CANCELLED, parent, cause);
 		}
 	}
 
 	/** P5: the cause given to children: the root cause if it is a CE, else a JCE wrapping it. */
 	childCancellationCause(): CancellationException {
-		let c = this.childCause;
+		const root = this.cause;
+		if (root instanceof CancellationException) return root;
+		const rare = this.rareState();
+		let c = rare.childCause;
 		if (c === null) {
-			const root = this.rootCause;
-			c =
-				root instanceof CancellationException
-					? root
-					: newJobCancellation("Parent job is Cancelling", root, this);
-			this.childCause = c;
+			c = newJobCancellation("Parent job is Cancelling", root, this);
+			rare.childCause = c;
 		}
 		return c;
 	}
 
 	/** C3: the exception a cancelled coroutine sees at its suspension points. */
 	getCancellationException(): CancellationException {
-		const cached = this.cachedCancellation;
-		if (cached !== null) return cached;
-		let ce: CancellationException;
-		if (this.phase === FINAL) {
-			const e = this.finalException;
+		const cause = this.cause;
+		if (cause instanceof CancellationException) return cause;
+		const final = this.isCompleted;
+		if (cause === null && !final) {
+			throw new IllegalStateException(`Job is still new or active: ${this}`);
+		}
+		const rare = this.rareState();
+		let ce = rare.cancellation;
+		if (ce === null) {
 			ce =
-				e === null
+				cause === null
 					? newJobCancellation(
 							`${this.className} has completed normally`,
 							null,
 							this,
 						)
-					: this.toCancellation(e, this.defaultCancellationMessage());
-		} else if (this.rootCause !== null) {
-			ce = this.toCancellation(
-				this.rootCause,
-				`${this.className} is cancelling`,
-			);
-		} else {
-			throw new IllegalStateException(`Job is still new or active: ${this}`);
+					: newJobCancellation(
+							final
+								? this.defaultCancellationMessage()
+								: `${this.className} is cancelling`,
+							cause,
+							this,
+						);
+			rare.cancellation = ce;
 		}
-		this.cachedCancellation = ce;
 		return ce;
 	}
 
-	private toCancellation(e: Error, message: string): CancellationException {
-		return e instanceof CancellationException
-			? e
-			: newJobCancellation(message, e, this);
+	ensureActive(): void {
+		if (!this.isActive) throw this.getCancellationException();
+	}
+
+	asAbortSignal(): AbortSignal {
+		const rare = this.rareState();
+		let ac = rare.abortController;
+		if (ac === null) {
+			ac = new AbortController();
+			rare.abortController = ac;
+			if (this.cause !== null) ac.abort(this.getCancellationException());
+		}
+		return ac.signal;
 	}
 
 	/** C9: suspends until this job is complete; throws only if the caller is cancelled. */
@@ -378,52 +426,46 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 	}
 	/** @internal The final exception once complete. */
 	completionFailure(): Error | null {
-		return this.finalException;
+		return this.isCompleted ? this.cause : null;
 	}
-	/** @internal The failure this job is failing with (not a CancellationException), if any. */
+	/** @internal The failure (not a CancellationException) this job is failing with, if any. */
 	failingCause(): Error | null {
-		return this.failureCause;
-	}
-
-	ensureActive(): void {
-		if (!this.isActive) throw this.getCancellationException();
-	}
-
-	asAbortSignal(): AbortSignal {
-		let ac = this.abortController;
-		if (ac === null) {
-			ac = new AbortController();
-			this.abortController = ac;
-			if (this.rootCause !== null) ac.abort(this.getCancellationException());
-		}
-		return ac.signal;
+		const c = this.cause;
+		return c !== null && !isCancellation(c) ? c : null;
 	}
 
 	// ---- children -----------------------------------------------------------------------
+
+	/** As a node of the parent's list: the parent started cancelling (P5). */
+	get firesOnCancelling(): boolean {
+		return true;
+	}
+	invoke(_cause: Error | null): void {
+		const parent = this.owner;
+		if (parent !== null)
+			post(OP_PARENT_CANCELLED, this, parent.childCancellationCause());
+	}
 
 	/**
 	 * P3: attaches `child`. A complete parent cancels it at once and does not track it; a
 	 * cancelling parent tracks it and cancels it at once with its child cause.
 	 */
 	attachChild(child: JobSupport): void {
-		if (this.phase === NEW) this.start();
-		if (this.phase === FINAL) {
+		if ((this.flags & PHASE_MASK) === NEW) this.start();
+		if (this.isCompleted) {
 			child.cancelImpl(this.getCancellationException());
 			return;
 		}
-		const node = new ChildNode(child);
-		child.parentJob = this;
-		child.parentNode = node;
 		this.childCount++;
-		this.appendNode(node);
-		if (this.rootCause !== null) {
-			node.fired = true;
-			child.parentCancelled(this.childCancellationCause());
+		this.appendNode(child);
+		if (this.cause !== null) {
+			child.fired = true;
+			child.cancelImpl(this.childCancellationCause());
 		}
 	}
 
-	private childFinished(node: ChildNode): void {
-		if (node.owner === this) this.removeNode(node);
+	private childFinished(child: JobSupport): void {
+		this.removeNode(child);
 		this.childCount--;
 		this.tryFinalize();
 	}
@@ -431,42 +473,40 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 	// ---- finishing ----------------------------------------------------------------------
 
 	private tryFinalize(): void {
-		if (!this.completing || this.phase === FINAL || this.childCount > 0) return;
+		if ((this.flags & (COMPLETING | PHASE_MASK)) !== (COMPLETING | ACTIVE))
+			return;
+		if (this.childCount > 0) return;
 		this.finalizeState();
 	}
 
 	private finalizeState(): void {
-		const root = this.rootCause;
+		const root = this.cause;
 		let final: Error | null = null;
 		if (root !== null) {
-			final = finalRootCause(root, this.exceptions);
-			if (this.exceptions !== null) {
-				for (const e of [root, ...this.exceptions]) {
+			const later = this.rare?.exceptions ?? null;
+			final = finalRootCause(root, later);
+			if (later !== null) {
+				for (const e of [root, ...later]) {
 					if (e !== final && !isCancellation(e)) addSuppressed(final, e);
 				}
+				this.rare!.exceptions = null;
 			}
-			this.exceptions = null;
+			if (final !== root && this.rare !== null) this.rare.cancellation = null;
 		}
-		this.finalException = final;
-		this.phase = FINAL;
-		this.cachedCancellation = null;
+		this.cause = final;
+		this.flags = (this.flags & ~PHASE_MASK) | FINAL;
 		if (final !== null) this.handleFinalException(final);
 		this.onCompletionInternal();
-		// Detach from the parent, then tell it (through the trampoline) that one child is done.
-		const parent = this.parentJob;
-		if (parent !== null) {
-			const node = this.parentNode!;
-			this.parentNode = null;
-			post(OP_CHILD_DONE, parent, node);
-		}
+		// Tell the parent (through the trampoline) that one child is done; it unlinks us.
+		const parent = this.owner;
+		if (parent !== null) post(OP_CHILD_DONE, parent, this);
 		this.notifyCompletion(final);
 	}
 
 	/** E4: the parent takes it (or it is a CE), else handleJobException. */
 	private handleFinalException(final: Error): void {
-		if (this.isScopedCoroutine) return;
-		if (isCancellation(final)) return;
-		const parent = this.parentJob;
+		if (this.isScopedCoroutine || isCancellation(final)) return;
+		const parent = this.owner;
 		let handled = false;
 		if (parent !== null) {
 			handled = parent.acceptsChildFailure();
@@ -482,8 +522,9 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 		let failure: Error | null = null;
 		while (n !== null) {
 			const next = n.next;
-			if (n.owner !== null) {
+			if (n.owner === this) {
 				n.owner = null;
+				n.prev = null;
 				if (!n.fired) {
 					n.fired = true;
 					try {
@@ -493,7 +534,6 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 					}
 				}
 			}
-			n.prev = null;
 			n = next;
 		}
 		if (failure !== null) this.handleOnCompletionException(failure);
@@ -522,25 +562,24 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 				`invokeOnCompletion(handler): handler must be a function, got ${typeof handler}`,
 			);
 		}
-		return this.addNode(
-			new UserHandlerNode(handler, options?.onCancelling === true),
-		);
+		const node = new UserHandlerNode(handler, options?.onCancelling === true);
+		return this.addNode(node) ? node : NonDisposableHandle;
 	}
 
-	/** Adds a node, or invokes it at once when its moment has already come. */
-	addNode(node: HandlerNode): DisposableHandle {
-		if (this.phase === FINAL) {
+	/** Adds a node; or, when its moment has already come, invokes it at once and returns false. */
+	addNode(node: HandlerNode): boolean {
+		if (this.isCompleted) {
 			node.fired = true;
-			node.invoke(this.finalException);
-			return NonDisposableHandle;
+			node.invoke(this.cause);
+			return false;
 		}
-		if (node.onCancelling && this.rootCause !== null) {
+		if (node.firesOnCancelling && this.cause !== null) {
 			node.fired = true;
-			node.invoke(this.rootCause);
-			return NonDisposableHandle;
+			node.invoke(this.cause);
+			return false;
 		}
 		this.appendNode(node);
-		return node;
+		return true;
 	}
 
 	private appendNode(node: HandlerNode): void {
@@ -564,21 +603,11 @@ export class JobSupport extends AbstractCoroutineContextElement implements Job {
 		node.prev = null;
 	}
 
-	// ---- trampoline ops -----------------------------------------------------------------
-
-	/** @internal Runs one posted operation on this job. */
+	/** @internal Runs one operation posted to this job. */
 	runOp(op: number, arg: unknown): void {
-		switch (op) {
-			case OP_PARENT_CANCELLED:
-				this.parentCancelled(arg as Error);
-				break;
-			case OP_CHILD_CANCELLED:
-				this.childCancelled(arg as Error);
-				break;
-			case OP_CHILD_DONE:
-				this.childFinished(arg as ChildNode);
-				break;
-		}
+		if (op === OP_PARENT_CANCELLED) this.cancelImpl(arg as Error);
+		else if (op === OP_CHILD_CANCELLED) this.childCancelled(arg as Error);
+		else this.childFinished(arg as JobSupport);
 	}
 }
 
@@ -590,9 +619,9 @@ const ops: unknown[] = [];
 let draining = false;
 
 /**
- * Runs an operation on another job now, or — when one is already running — right after it, in
- * a loop. Keeps propagation along a long chain of jobs off the stack. A throwing operation does
- * not stop the others; the first error is rethrown once the queue is empty.
+ * Runs an operation on a job now, or — when one is already running — right after it, in a loop.
+ * Keeps propagation along a long chain of jobs off the stack. A throwing operation does not stop
+ * the others; the first error is rethrown once the queue is empty.
  */
 function post(op: number, job: JobSupport, arg: unknown): void {
 	ops.push(op, job, arg);
@@ -604,11 +633,10 @@ function post(op: number, job: JobSupport, arg: unknown): void {
 		for (let i = 0; i < ops.length; i += 3) {
 			const target = ops[i + 1] as JobSupport;
 			const opArg = ops[i + 2];
-			const code = ops[i] as number;
 			ops[i + 1] = undefined;
 			ops[i + 2] = undefined;
 			try {
-				target.runOp(code, opArg);
+				target.runOp(ops[i] as number, opArg);
 			} catch (e) {
 				if (!failed) {
 					failed = true;
@@ -623,26 +651,15 @@ function post(op: number, job: JobSupport, arg: unknown): void {
 	if (failed) throw failure;
 }
 
-/** The node a child occupies in its parent's list; invoked when the parent starts cancelling. */
-class ChildNode extends HandlerNode {
-	readonly onCancelling = true;
-	constructor(readonly child: JobSupport) {
-		super();
-	}
-	invoke(_cause: Error | null): void {
-		const parent = this.owner ?? this.child.parent;
-		if (parent instanceof JobSupport) {
-			post(OP_PARENT_CANCELLED, this.child, parent.childCancellationCause());
-		}
-	}
-}
-
-class UserHandlerNode extends HandlerNode {
+class UserHandlerNode extends DisposableNode {
 	constructor(
 		private readonly handler: (cause: Error | null) => void,
-		readonly onCancelling: boolean,
+		private readonly onCancellingToo: boolean,
 	) {
 		super();
+	}
+	get firesOnCancelling(): boolean {
+		return this.onCancellingToo;
 	}
 	invoke(cause: Error | null): void {
 		this.handler(cause);
@@ -656,7 +673,7 @@ function finalRootCause(root: Error, later: Error[] | null): Error {
 		for (const e of later) if (!isCancellation(e)) return e;
 		if (root instanceof TimeoutCancellationException) {
 			for (const e of later)
-				if (e !== root && e instanceof TimeoutCancellationException) return e;
+				if (e instanceof TimeoutCancellationException) return e;
 		}
 	}
 	return root;

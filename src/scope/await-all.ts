@@ -6,7 +6,7 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
-import { HandlerNode } from "../job/handler-node.js";
+import { DisposableNode } from "../job/handler-node.js";
 import type { Deferred, Job } from "../job/job.js";
 import { JobSupport } from "../job/job-support.js";
 
@@ -50,8 +50,10 @@ class AwaitAllWait implements Suspension {
 	}
 }
 
-class AwaitAllNode extends HandlerNode {
-	readonly onCancelling = false;
+class AwaitAllNode extends DisposableNode {
+	get firesOnCancelling(): boolean {
+		return false;
+	}
 	constructor(private readonly wait: AwaitAllWait) {
 		super();
 	}
