@@ -88,6 +88,10 @@ export abstract class AbstractCoroutine<T>
 		return this.ctx;
 	}
 
+	get dispatchContext(): CoroutineContext {
+		return this.ctx;
+	}
+
 	get coroutineContext(): CoroutineContext {
 		return this.context;
 	}

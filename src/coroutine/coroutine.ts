@@ -104,13 +104,15 @@ export function builderArgs(
 	return { context, start, block: checkBlock(block, where) };
 }
 
+const AsyncFunction = (async () => {}).constructor;
+
 export function checkBlock<T>(block: unknown, where: string): Block<T> {
 	if (typeof block !== "function") {
 		throw new TypeError(
 			`${where}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
 		);
 	}
-	if (block.constructor?.name === "AsyncFunction") {
+	if (block.constructor === AsyncFunction) {
 		throw new TypeError(
 			`${where}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);

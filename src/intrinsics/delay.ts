@@ -62,7 +62,7 @@ class DelayInstruction extends Instruction<void> {
 		const provider = delayProviderOf(co.dispatcher);
 		const wait = new DelayWait(co, provider.now() + t, provider.now);
 		co.waiting = wait;
-		wait.handle = provider.scheduleTimer(t, wait, co.context);
+		wait.handle = provider.scheduleTimer(t, wait, co.dispatchContext);
 		return SUSPENDED;
 	}
 }

@@ -20,6 +20,11 @@ export interface Suspension {
 export interface SuspendingCoroutine {
 	readonly context: CoroutineContext;
 	readonly dispatcher: CoroutineDispatcher;
+	/**
+	 * The context given to dispatchers and clocks: the coroutine's context, possibly without its
+	 * own Job (built lazily; everything else — name, dispatcher, handler — is there).
+	 */
+	readonly dispatchContext: CoroutineContext;
 	/** Cancelling: every cancellable suspension point must throw `getCancellationException()`. */
 	readonly isCancelled: boolean;
 	getCancellationException(): CancellationException;

@@ -616,6 +616,7 @@ const OP_CHILD_CANCELLED = 1;
 const OP_CHILD_DONE = 2;
 
 const ops: unknown[] = [];
+let opsEnd = 0;
 let draining = false;
 
 /**
@@ -624,13 +625,16 @@ let draining = false;
  * the others; the first error is rethrown once the queue is empty.
  */
 function post(op: number, job: JobSupport, arg: unknown): void {
-	ops.push(op, job, arg);
+	ops[opsEnd] = op;
+	ops[opsEnd + 1] = job;
+	ops[opsEnd + 2] = arg;
+	opsEnd += 3;
 	if (draining) return;
 	draining = true;
 	let failure: unknown = null;
 	let failed = false;
 	try {
-		for (let i = 0; i < ops.length; i += 3) {
+		for (let i = 0; i < opsEnd; i += 3) {
 			const target = ops[i + 1] as JobSupport;
 			const opArg = ops[i + 2];
 			ops[i + 1] = undefined;
@@ -645,7 +649,7 @@ function post(op: number, job: JobSupport, arg: unknown): void {
 			}
 		}
 	} finally {
-		ops.length = 0;
+		opsEnd = 0;
 		draining = false;
 	}
 	if (failed) throw failure;

@@ -33,7 +33,7 @@ class TimeoutCoroutine<T> extends ScopeCoroutine<T> {
 		this.timer = delayProviderOf(this.dispatcher).scheduleTimer(
 			this.timeMillis,
 			new TimeUp(this),
-			this.context,
+			this.dispatchContext,
 		);
 	}
 	timeUp(): void {

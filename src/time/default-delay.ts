@@ -30,6 +30,8 @@ const heap: Timer[] = [];
 let seq = 0;
 let host: NodeJS.Timeout | null = null;
 let hostDeadline = Number.POSITIVE_INFINITY;
+/** Mirrors the host timer's ref state, so ref()/unref() are called only on a change. */
+let hostRefed = false;
 
 function less(a: Timer, b: Timer): boolean {
 	return (
@@ -79,23 +81,31 @@ function removeAt(i: number): void {
 		siftDown(i);
 		siftUp(last.index);
 	}
-	if (heap.length === 0 && host !== null) host.unref();
+	if (heap.length === 0 && host !== null && hostRefed) {
+		host.unref();
+		hostRefed = false;
+	}
 }
 
 function arm(now: number): void {
 	const first = heap[0];
 	if (first === undefined) return;
 	if (host !== null && hostDeadline <= first.deadline) {
-		host.ref();
+		if (!hostRefed) {
+			host.ref();
+			hostRefed = true;
+		}
 		return;
 	}
 	if (host !== null) clearTimeout(host);
 	hostDeadline = first.deadline;
 	host = setTimeout(fire, Math.max(0, Math.ceil(first.deadline - now)));
+	hostRefed = true;
 }
 
 function fire(): void {
 	host = null;
+	hostRefed = false;
 	hostDeadline = Number.POSITIVE_INFINITY;
 	const now = performance.now();
 	// Host timers may fire up to a millisecond early on the monotonic clock: allow for it.
