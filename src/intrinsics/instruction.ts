@@ -43,6 +43,15 @@ export interface SuspendingCoroutine {
 	): void;
 }
 
+const yieldResult: { value: Instruction | undefined; done: false } = {
+	value: undefined,
+	done: false,
+};
+const doneResult: { value: unknown; done: true } = {
+	value: undefined,
+	done: true,
+};
+
 /**
  * A value a coroutine yields to the runtime: the only thing `yield*` of a kocoro suspend function
  * ever hands to the runner. It is its own one-step iterator, so `yield* instruction` yields it
@@ -56,11 +65,16 @@ export abstract class Instruction<T = unknown> {
 		return this as unknown as Iterator<Instruction, T, unknown>;
 	}
 	next(value?: unknown): IteratorResult<Instruction, T> {
+		// `yield*` reads a result at once and never keeps it, so two shared result objects do:
+		// no allocation per step.
 		if (!this.yielded) {
 			this.yielded = true;
-			return { value: this, done: false };
+			yieldResult.value = this;
+			return yieldResult as IteratorYieldResult<Instruction>;
 		}
-		return { value: value as T, done: true };
+		const done = doneResult as IteratorReturnResult<T>;
+		done.value = value as T;
+		return done;
 	}
 	throw(e?: unknown): IteratorResult<Instruction, T> {
 		throw e;
