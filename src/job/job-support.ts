@@ -283,6 +283,13 @@ export class JobSupport
 		this.cancelImpl(ce);
 	}
 
+	/** P9: cancels the children, leaving this job itself untouched. */
+	cancelChildren(cause?: CancellationException | string): void {
+		const shared =
+			typeof cause === "string" ? newJobCancellation(cause, null, this) : cause;
+		for (const child of [...this.children]) child.cancel(shared);
+	}
+
 	/** Kotlin's `cancellationExceptionMessage`. */
 	protected defaultCancellationMessage(): string {
 		return `${this.className} was cancelled`;

@@ -38,6 +38,8 @@ export interface Job extends CoroutineContextElement {
 	start(): boolean;
 	/** Cancels this job and its descendants; never fails the parent. No-op once complete. */
 	cancel(cause?: CancellationException | string): void;
+	/** Cancels the children and leaves this job itself active (Kotlin's `cancelChildren`). */
+	cancelChildren(cause?: CancellationException | string): void;
 	/** Waits for completion; throws only if the *caller* is cancelled. Starts a lazy job. */
 	join(): Suspend<void>;
 	cancelAndJoin(): Suspend<void>;

@@ -42,6 +42,7 @@ class NonCancellableJob extends AbstractCoroutineContextElement implements Job {
 		return false;
 	}
 	cancel(): void {}
+	cancelChildren(): void {}
 	join(): Suspend<void> {
 		throw new IllegalStateException(
 			"NonCancellable.join() is not supported: it never completes",
