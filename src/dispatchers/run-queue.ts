@@ -73,7 +73,18 @@ function drain(): void {
 		}
 	} finally {
 		draining = false;
+		if (head === tail && buffer.length > MAX_IDLE_CAPACITY) shrink();
 	}
+}
+
+/** A burst of launches grew the ring: give the memory back once it is empty. */
+const MAX_IDLE_CAPACITY = 16384;
+
+function shrink(): void {
+	buffer = new Array(1024);
+	mask = 1023;
+	head = 0;
+	tail = 0;
 }
 
 /** A task that throws is a bug in a user dispatcher block; report it like an uncaught error. */

@@ -658,6 +658,8 @@ function post(op: number, job: JobSupport, arg: unknown): void {
 	} finally {
 		opsEnd = 0;
 		draining = false;
+		// A burst (cancelling a large tree) grew the array: give the memory back.
+		if (ops.length > 3 * 4096) ops.length = 0;
 	}
 	if (failed) throw failure;
 }
