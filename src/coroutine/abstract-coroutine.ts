@@ -10,8 +10,8 @@
  *
  * Invariants: `waiting` is non-null exactly while the coroutine is suspended; only a resume
  * naming the current `waiting` is accepted (a second or stale resume is ignored, so a cancelled
- * wait can never resume the coroutine twice); `gen` is null before the first step and after the
- * body ended.
+ * wait can never resume the coroutine twice); `body` holds the block before the first step, the
+ * generator while it runs, and null once it ended.
  */
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { handleCoroutineException } from "../context/coroutine-exception-handler.js";

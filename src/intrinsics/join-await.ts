@@ -1,6 +1,6 @@
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
-import { DisposableNode } from "../job/handler-node.js";
+import { DisposableNode } from "../job/handler-list.js";
 import type { JobSupport } from "../job/job-support.js";
 import {
 	Instruction,

@@ -38,11 +38,9 @@ import {
 import {
 	addSuppressed,
 	CancellationException,
-	CompletionHandlerException,
 	IllegalStateException,
 	isCancellation,
 	newJobCancellation,
-	TimeoutCancellationException,
 } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
@@ -53,9 +51,20 @@ import {
 	type DisposableHandle,
 	NonDisposableHandle,
 } from "./disposable-handle.js";
-import { DisposableNode, HandlerNode } from "./handler-node.js";
+import { collectHandlerFailure, finalRootCause } from "./final-exception.js";
+import {
+	HandlerList,
+	type HandlerNode,
+	UserHandlerNode,
+} from "./handler-list.js";
 import type { Job } from "./job.js";
 import { JobKey } from "./job-key.js";
+import {
+	OP_CHILD_CANCELLED,
+	OP_CHILD_DONE,
+	OP_PARENT_CANCELLED,
+	post,
+} from "./propagation.js";
 
 const PHASE_MASK = 3;
 const NEW = 0;
@@ -79,7 +88,7 @@ class RareState {
 }
 
 export class JobSupport
-	extends HandlerNode
+	extends HandlerList
 	implements Job, CoroutineContextElement
 {
 	/** Phase bits, COMPLETING, and subclass flags. */
@@ -88,8 +97,6 @@ export class JobSupport
 	private cause: Error | null = null;
 	/** The value the body returned (coroutines, deferreds). */
 	protected resultValue: unknown = undefined;
-	private head: HandlerNode | null = null;
-	private tail: HandlerNode | null = null;
 	private childCount = 0;
 	private rare: RareState | null = null;
 
@@ -164,7 +171,11 @@ export class JobSupport
 	}
 	/** The parent job while attached (Kotlin drops the link once the child completes). */
 	get parent(): Job | null {
-		return this.owner;
+		return this.parentJob;
+	}
+	/** A job is a node of its parent's list: the parent is the list's owner. */
+	private get parentJob(): JobSupport | null {
+		return this.owner as JobSupport | null;
 	}
 	get children(): Iterable<Job> {
 		const self = this;
@@ -353,7 +364,7 @@ export class JobSupport
 		const ac = this.rare?.abortController;
 		if (ac != null) ac.abort(this.getCancellationException());
 		// P6: a failure climbs at once, without waiting for children or the body.
-		const parent = this.owner;
+		const parent = this.parentJob;
 		if (parent !== null && !this.isScopedCoroutine && !isCancellation(cause)) {
 			post(OP_CHILD_CANCELLED, parent, cause);
 		}
@@ -448,7 +459,7 @@ export class JobSupport
 		return true;
 	}
 	invoke(_cause: Error | null): void {
-		const parent = this.owner;
+		const parent = this.parentJob;
 		if (parent !== null)
 			post(OP_PARENT_CANCELLED, this, parent.childCancellationCause());
 	}
@@ -505,7 +516,7 @@ export class JobSupport
 		if (final !== null) this.handleFinalException(final);
 		this.onCompletionInternal();
 		// Tell the parent (through the trampoline) that one child is done; it unlinks us.
-		const parent = this.owner;
+		const parent = this.parentJob;
 		if (parent !== null) post(OP_CHILD_DONE, parent, this);
 		this.notifyCompletion(final);
 	}
@@ -513,7 +524,7 @@ export class JobSupport
 	/** E4: the parent takes it (or it is a CE), else handleJobException. */
 	private handleFinalException(final: Error): void {
 		if (this.isScopedCoroutine || isCancellation(final)) return;
-		const parent = this.owner;
+		const parent = this.parentJob;
 		let handled = false;
 		if (parent !== null) {
 			handled = parent.acceptsChildFailure();
@@ -523,9 +534,7 @@ export class JobSupport
 	}
 
 	private notifyCompletion(final: Error | null): void {
-		let n = this.head;
-		this.head = null;
-		this.tail = null;
+		let n = this.takeAll();
 		let failure: Error | null = null;
 		while (n !== null) {
 			const next = n.next;
@@ -589,120 +598,10 @@ export class JobSupport
 		return true;
 	}
 
-	private appendNode(node: HandlerNode): void {
-		node.owner = this;
-		node.prev = this.tail;
-		node.next = null;
-		if (this.tail === null) this.head = node;
-		else this.tail.next = node;
-		this.tail = node;
-	}
-
-	/** Unlinks a node in O(1). Its `next` is kept so that a walk in progress goes on. */
-	removeNode(node: HandlerNode): void {
-		if (node.owner !== this) return;
-		node.owner = null;
-		const { prev, next } = node;
-		if (prev === null) this.head = next;
-		else prev.next = next;
-		if (next === null) this.tail = prev;
-		else next.prev = prev;
-		node.prev = null;
-	}
-
 	/** @internal Runs one operation posted to this job. */
 	runOp(op: number, arg: unknown): void {
 		if (op === OP_PARENT_CANCELLED) this.cancelImpl(arg as Error);
 		else if (op === OP_CHILD_CANCELLED) this.childCancelled(arg as Error);
 		else this.childFinished(arg as JobSupport);
 	}
-}
-
-const OP_PARENT_CANCELLED = 0;
-const OP_CHILD_CANCELLED = 1;
-const OP_CHILD_DONE = 2;
-
-const ops: unknown[] = [];
-let opsEnd = 0;
-let draining = false;
-
-/**
- * Runs an operation on a job now, or — when one is already running — right after it, in a loop.
- * Keeps propagation along a long chain of jobs off the stack. A throwing operation does not stop
- * the others; the first error is rethrown once the queue is empty.
- */
-function post(op: number, job: JobSupport, arg: unknown): void {
-	ops[opsEnd] = op;
-	ops[opsEnd + 1] = job;
-	ops[opsEnd + 2] = arg;
-	opsEnd += 3;
-	if (draining) return;
-	draining = true;
-	let failure: unknown = null;
-	let failed = false;
-	try {
-		for (let i = 0; i < opsEnd; i += 3) {
-			const target = ops[i + 1] as JobSupport;
-			const opArg = ops[i + 2];
-			ops[i + 1] = undefined;
-			ops[i + 2] = undefined;
-			try {
-				target.runOp(ops[i] as number, opArg);
-			} catch (e) {
-				if (!failed) {
-					failed = true;
-					failure = e;
-				}
-			}
-		}
-	} finally {
-		opsEnd = 0;
-		draining = false;
-		// A burst (cancelling a large tree) grew the array: give the memory back.
-		if (ops.length > 3 * 4096) ops.length = 0;
-	}
-	if (failed) throw failure;
-}
-
-class UserHandlerNode extends DisposableNode {
-	constructor(
-		private readonly handler: (cause: Error | null) => void,
-		private readonly onCancellingToo: boolean,
-	) {
-		super();
-	}
-	get firesOnCancelling(): boolean {
-		return this.onCancellingToo;
-	}
-	invoke(cause: Error | null): void {
-		this.handler(cause);
-	}
-}
-
-/** E2: the first non-CE; else the first CE, or a later, different TCE when the first is a TCE. */
-function finalRootCause(root: Error, later: Error[] | null): Error {
-	if (!isCancellation(root)) return root;
-	if (later !== null) {
-		for (const e of later) if (!isCancellation(e)) return e;
-		if (root instanceof TimeoutCancellationException) {
-			for (const e of later)
-				if (e instanceof TimeoutCancellationException) return e;
-		}
-	}
-	return root;
-}
-
-/** E9: wraps a handler's exception; later ones become suppressed exceptions of the first. */
-function collectHandlerFailure(
-	first: Error | null,
-	e: unknown,
-	job: JobSupport,
-): Error {
-	const wrapped = new CompletionHandlerException(
-		`Exception in completion handler for ${job}`,
-		e,
-	);
-	if (first === null) return wrapped;
-	addSuppressed(first, wrapped);
-	return first;
 }

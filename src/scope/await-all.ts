@@ -6,7 +6,7 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
-import { DisposableNode } from "../job/handler-node.js";
+import { DisposableNode } from "../job/handler-list.js";
 import type { Deferred, Job } from "../job/job.js";
 import { JobSupport } from "../job/job-support.js";
 

@@ -1,0 +1,88 @@
+import type { DisposableHandle } from "./disposable-handle.js";
+
+/**
+ * An entry in a job's handler list: a child job (a job is its own node in its parent's list), a
+ * user completion handler, or a coroutine waiting in `join`/`await`. The list is doubly linked so
+ * that removal is O(1); a removed node keeps its `next` pointer so that a walk over the list
+ * survives removals made by the handlers it calls. `owner` is the job whose list holds the node.
+ */
+export abstract class HandlerNode {
+	prev: HandlerNode | null = null;
+	next: HandlerNode | null = null;
+	owner: HandlerList | null = null;
+	/** Set once invoked, so an onCancelling node is not invoked again at completion. */
+	fired = false;
+
+	/** Called when cancelling begins (children, onCancelling handlers), not only at completion. */
+	abstract get firesOnCancelling(): boolean;
+
+	/** `cause`: null for normal completion, else the cancellation cause or final exception. */
+	abstract invoke(cause: Error | null): void;
+}
+
+/** A node whose registration the registrant can undo. */
+export abstract class DisposableNode
+	extends HandlerNode
+	implements DisposableHandle
+{
+	dispose(): void {
+		this.owner?.removeNode(this);
+	}
+	[Symbol.dispose](): void {
+		this.dispose();
+	}
+}
+
+/** A handler registered with `invokeOnCompletion`. */
+export class UserHandlerNode extends DisposableNode {
+	constructor(
+		private readonly handler: (cause: Error | null) => void,
+		private readonly onCancellingToo: boolean,
+	) {
+		super();
+	}
+	get firesOnCancelling(): boolean {
+		return this.onCancellingToo;
+	}
+	invoke(cause: Error | null): void {
+		this.handler(cause);
+	}
+}
+
+/**
+ * A node that owns a list of nodes: a job's children, completion handlers and waiters, in
+ * registration order (H1). Removal is O(1).
+ */
+export abstract class HandlerList extends HandlerNode {
+	protected head: HandlerNode | null = null;
+	private tail: HandlerNode | null = null;
+
+	protected appendNode(node: HandlerNode): void {
+		node.owner = this;
+		node.prev = this.tail;
+		node.next = null;
+		if (this.tail === null) this.head = node;
+		else this.tail.next = node;
+		this.tail = node;
+	}
+
+	/** Unlinks a node in O(1). Its `next` is kept so that a walk in progress goes on. */
+	removeNode(node: HandlerNode): void {
+		if (node.owner !== this) return;
+		node.owner = null;
+		const { prev, next } = node;
+		if (prev === null) this.head = next;
+		else prev.next = next;
+		if (next === null) this.tail = prev;
+		else next.prev = prev;
+		node.prev = null;
+	}
+
+	/** Empties the list and returns its first node; the nodes stay linked to each other. */
+	protected takeAll(): HandlerNode | null {
+		const first = this.head;
+		this.head = null;
+		this.tail = null;
+		return first;
+	}
+}
