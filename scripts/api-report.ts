@@ -59,6 +59,8 @@ function members(type: ts.Type, indent: string): string[] {
 	for (const p of checker.getPropertiesOfType(type)) {
 		const decl = p.valueDeclaration ?? p.declarations?.[0];
 		if (decl !== undefined && isHidden(decl)) continue;
+		// effect (a dev dependency) augments the global Error interface; not our API.
+		if (p.name.startsWith("~effect/")) continue;
 		const optional = p.flags & ts.SymbolFlags.Optional ? "?" : "";
 		out.push(`${indent}${p.name}${optional}: ${typeOf(p)}`);
 	}

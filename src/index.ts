@@ -31,6 +31,8 @@ export {
 	JobCancellationException,
 	TimeoutCancellationException,
 } from "./errors/exceptions.js";
+// interop and entry points (src/interop, src/main)
+export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";
 // suspension points
 export { awaitCancellation, delay } from "./intrinsics/delay.js";
 export type { Instruction, Suspend } from "./intrinsics/instruction.js";
@@ -49,6 +51,7 @@ export {
 	SupervisorJob,
 } from "./job/job.js";
 export { NonCancellable } from "./job/non-cancellable.js";
+export { main } from "./main/index.js";
 // scopes and builders
 export { type AwaitedAll, awaitAll, joinAll } from "./scope/await-all.js";
 export {

@@ -1,0 +1,359 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import {
+	awaitPromise,
+	CancellationException,
+	coroutineScope,
+	GlobalScope,
+	type Job,
+	runCoroutine,
+	type Suspend,
+	yieldNow,
+} from "kocoro";
+import { describe, expect, it } from "vitest";
+
+/** A promise with its settle functions, for tests that decide when it settles. */
+function pending<T>(): {
+	promise: Promise<T>;
+	resolve: (v: T) => void;
+	reject: (e: unknown) => void;
+} {
+	let resolve!: (v: T) => void;
+	let reject!: (e: unknown) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
+}
+
+function completion(job: Job): Promise<Error | null> {
+	return new Promise((resolve) => job.invokeOnCompletion(resolve));
+}
+
+describe("awaitPromise(promise)", () => {
+	it("returns the value of a promise that resolves later", async () => {
+		const p = pending<number>();
+		setTimeout(() => p.resolve(42), 5);
+		const v = await runCoroutine(function* () {
+			return yield* awaitPromise(p.promise);
+		});
+		expect(v).toBe(42);
+	});
+
+	it("returns the value of an already resolved promise, typed", async () => {
+		const v = await runCoroutine(function* () {
+			const s: string = yield* awaitPromise(Promise.resolve("ok"));
+			return s.length;
+		});
+		expect(v).toBe(2);
+	});
+
+	it("rethrows an Error rejection as is (identity kept)", async () => {
+		const boom = new RangeError("boom");
+		const caught = await runCoroutine(function* () {
+			try {
+				yield* awaitPromise(Promise.reject(boom));
+				return null;
+			} catch (e) {
+				return e;
+			}
+		});
+		expect(caught).toBe(boom);
+	});
+
+	it("wraps a non-Error rejection in an Error whose cause is the reason", async () => {
+		const reason = { code: 7 };
+		const caught = await runCoroutine(function* () {
+			try {
+				yield* awaitPromise(Promise.reject(reason));
+				return null;
+			} catch (e) {
+				return e;
+			}
+		});
+		expect(caught).toBeInstanceOf(Error);
+		expect((caught as Error).cause).toBe(reason);
+		expect((caught as Error).message).toBe(
+			"Promise rejected with a non-Error reason: [object Object]",
+		);
+		const s = await runCoroutine(function* () {
+			try {
+				yield* awaitPromise(Promise.reject("nope"));
+				return "";
+			} catch (e) {
+				return (e as Error).message;
+			}
+		});
+		expect(s).toBe('Promise rejected with a non-Error reason: "nope"');
+	});
+
+	it("accepts a thenable, and treats a throwing `then` as a rejection", async () => {
+		const thenable: PromiseLike<number> = {
+			// biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point
+			then(onValue) {
+				onValue?.(5);
+				return Promise.resolve() as never;
+			},
+		};
+		const bad = new Error("then threw");
+		const broken: PromiseLike<number> = {
+			// biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point
+			then() {
+				throw bad;
+			},
+		};
+		const result = await runCoroutine(function* () {
+			const a = yield* awaitPromise(thenable);
+			try {
+				yield* awaitPromise(broken);
+			} catch (e) {
+				return [a, e];
+			}
+			return [a, null];
+		});
+		expect(result).toEqual([5, bad]);
+	});
+
+	it("rejects a non-promise argument with a TypeError naming the fix", () => {
+		expect(() => awaitPromise(42 as never)).toThrow(TypeError);
+		expect(() => awaitPromise(42 as never)).toThrow(
+			"awaitPromise(promise): expected a Promise, a thenable or a function (signal) => Promise, got number 42",
+		);
+	});
+
+	it("a promise yielded raw (without awaitPromise) is rejected by the runtime with a TypeError", async () => {
+		const caught = await runCoroutine(function* (): Suspend<unknown> {
+			try {
+				yield Promise.resolve(1) as never;
+				return null;
+			} catch (e) {
+				return e;
+			}
+		});
+		expect(caught).toBeInstanceOf(TypeError);
+		expect(String(caught)).toContain("yield* awaitPromise(promise)");
+	});
+
+	it("a cancelled coroutine stops waiting at once; its finally sees the CancellationException", async () => {
+		const events: string[] = [];
+		const never = new Promise<number>(() => {});
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				try {
+					events.push("waiting");
+					yield* awaitPromise(never);
+					events.push("unreachable");
+				} catch (e) {
+					events.push(`caught ${(e as Error).name}`);
+					throw e;
+				} finally {
+					events.push("finally");
+				}
+			});
+			yield* yieldNow();
+			events.push("cancel");
+			yield* job.cancelAndJoin();
+			events.push(`joined cancelled=${job.isCancelled}`);
+		});
+		expect(events).toEqual([
+			"waiting",
+			"cancel",
+			"caught JobCancellationException",
+			"finally",
+			"joined cancelled=true",
+		]);
+	});
+
+	it("prompt cancellation: a value that arrived for a cancelled coroutine is dropped", async () => {
+		let settle: ((v: number) => void) | null = null;
+		const thenable: PromiseLike<number> = {
+			// biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point
+			then(onValue) {
+				settle = (v) => onValue?.(v);
+				return Promise.resolve() as never;
+			},
+		};
+		const events: string[] = [];
+		await runCoroutine(function* () {
+			const waiter = this.launch(function* () {
+				try {
+					events.push(`value ${yield* awaitPromise(thenable)}`);
+				} catch (e) {
+					events.push(`caught ${(e as Error).name}`);
+				}
+			});
+			this.launch(function* () {
+				yield* yieldNow();
+				settle?.(1); // resumes the waiter, which is not dispatched yet
+				waiter.cancel();
+				events.push("resolved then cancelled");
+			});
+		});
+		expect(events).toEqual([
+			"resolved then cancelled",
+			"caught JobCancellationException",
+		]);
+	});
+
+	it("a promise that settles after the coroutine was cancelled is ignored, and its rejection is handled", async () => {
+		const p = pending<number>();
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on("unhandledRejection", onUnhandled);
+		try {
+			const job = GlobalScope.launch(function* () {
+				yield* awaitPromise(p.promise);
+			});
+			const done = completion(job);
+			await new Promise((r) => setTimeout(r, 5));
+			job.cancel();
+			expect(await done).toBeInstanceOf(CancellationException);
+			p.reject(new Error("late"));
+			await new Promise((r) => setTimeout(r, 20));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off("unhandledRejection", onUnhandled);
+		}
+	});
+});
+
+describe("awaitPromise(signal => promise)", () => {
+	it("passes a fresh AbortSignal and returns the value", async () => {
+		const signals: AbortSignal[] = [];
+		const v = await runCoroutine(function* () {
+			const a = yield* awaitPromise((signal) => {
+				signals.push(signal);
+				return Promise.resolve(1);
+			});
+			const b = yield* awaitPromise((signal) => {
+				signals.push(signal);
+				return Promise.resolve(2);
+			});
+			return a + b;
+		});
+		expect(v).toBe(3);
+		expect(signals).toHaveLength(2);
+		expect(signals[0]).not.toBe(signals[1]);
+		expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+	});
+
+	it("aborts the signal with the CancellationException as reason when the coroutine is cancelled", async () => {
+		const events: string[] = [];
+		let signal: AbortSignal | null = null;
+		let caught: unknown = null;
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				try {
+					yield* awaitPromise((s) => {
+						signal = s;
+						s.addEventListener("abort", () => events.push("abort event"));
+						return new Promise<never>(() => {});
+					});
+				} catch (e) {
+					caught = e;
+					events.push("caught");
+				}
+			});
+			yield* yieldNow();
+			events.push("cancel");
+			job.cancel();
+			events.push("cancel returned");
+			yield* job.join();
+		});
+		expect(events).toEqual([
+			"cancel",
+			"abort event",
+			"cancel returned",
+			"caught",
+		]);
+		const s = signal as AbortSignal | null;
+		expect(s?.aborted).toBe(true);
+		expect(caught).toBeInstanceOf(CancellationException);
+		expect(s?.reason).toBe(caught);
+	});
+
+	it("does not call the function when the coroutine is already cancelled", async () => {
+		let calls = 0;
+		const caught = await runCoroutine(function* () {
+			try {
+				return yield* coroutineScope(function* (scope) {
+					scope.cancel();
+					return yield* awaitPromise(() => {
+						calls++;
+						return Promise.resolve(1);
+					});
+				});
+			} catch (e) {
+				return e;
+			}
+		});
+		expect(caught).toBeInstanceOf(CancellationException);
+		expect(calls).toBe(0);
+	});
+
+	it("rethrows what the function throws, and rejects a non-promise result", async () => {
+		const bad = new Error("sync");
+		const result = await runCoroutine(function* () {
+			const out: unknown[] = [];
+			try {
+				yield* awaitPromise(() => {
+					throw bad;
+				});
+			} catch (e) {
+				out.push(e);
+			}
+			try {
+				yield* awaitPromise(() => 3 as never);
+			} catch (e) {
+				out.push(String(e));
+			}
+			return out;
+		});
+		expect(result).toEqual([
+			bad,
+			"TypeError: awaitPromise(start): start(signal) must return a Promise or a thenable, got number 3",
+		]);
+	});
+});
+
+describe("awaitPromise and garbage collection", () => {
+	const fixture = fileURLToPath(
+		new URL("./fixtures/gc-release.ts", import.meta.url),
+	);
+	const cwd = fileURLToPath(new URL("../..", import.meta.url));
+
+	function runFixture(mode: string): Promise<string> {
+		return new Promise((resolve, reject) => {
+			const child = spawn(
+				process.execPath,
+				["--expose-gc", "--import", "tsx", fixture, mode],
+				{ cwd, stdio: ["ignore", "pipe", "pipe"] },
+			);
+			const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+			let out = "";
+			let err = "";
+			child.stdout.on("data", (d: Buffer) => {
+				out += d.toString();
+			});
+			child.stderr.on("data", (d: Buffer) => {
+				err += d.toString();
+			});
+			child.on("error", reject);
+			child.on("close", (code) => {
+				clearTimeout(guard);
+				if (code === 0) resolve(out.trim());
+				else reject(new Error(`fixture exited ${code}: ${err}`));
+			});
+		});
+	}
+
+	it("a cancelled coroutine is not kept reachable by a promise that never settles", async () => {
+		expect(await runFixture("promise")).toBe("collected");
+		expect(await runFixture("function")).toBe("collected");
+	});
+
+	it("the check detects a leak: a naive wait that closes over the continuation keeps the coroutine", async () => {
+		expect(await runFixture("naive")).toBe("retained");
+	});
+});

@@ -1,0 +1,162 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const fixture = fileURLToPath(new URL("./fixtures/app.ts", import.meta.url));
+const cwd = fileURLToPath(new URL("../..", import.meta.url));
+const CHILD_TIMEOUT_MS = 25_000;
+
+interface Run {
+	child: ChildProcess;
+	/** Resolves when stdout has printed `line` (a whole line). */
+	waitFor(line: string): Promise<void>;
+	exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+function start(scenario: string): Run {
+	const child = spawn(
+		process.execPath,
+		["--import", "tsx", fixture, scenario],
+		{
+			cwd,
+			stdio: ["ignore", "pipe", "pipe"],
+		},
+	);
+	// A hung child fails its test by timeout; it must not outlive the test run.
+	const guard = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+	let stdout = "";
+	let stderr = "";
+	const waiting: { line: string; resolve: () => void }[] = [];
+	child.stdout?.on("data", (d: Buffer) => {
+		stdout += d.toString();
+		const lines = stdout.split("\n");
+		for (let i = waiting.length - 1; i >= 0; i--) {
+			const w = waiting[i];
+			if (w !== undefined && lines.includes(w.line)) {
+				waiting.splice(i, 1);
+				w.resolve();
+			}
+		}
+	});
+	child.stderr?.on("data", (d: Buffer) => {
+		stderr += d.toString();
+	});
+	const exited = new Promise<{
+		code: number | null;
+		stdout: string;
+		stderr: string;
+	}>((resolve, reject) => {
+		child.on("error", reject);
+		child.on("close", (code) => {
+			clearTimeout(guard);
+			resolve({ code, stdout, stderr });
+		});
+	});
+	return {
+		child,
+		exited,
+		waitFor(line) {
+			if (stdout.split("\n").includes(line)) return Promise.resolve();
+			return new Promise((resolve) => waiting.push({ line, resolve }));
+		},
+	};
+}
+
+const lines = (s: string) => s.split("\n").filter((l) => l !== "");
+
+describe("main()", () => {
+	it("success: exits 0 by itself and leaves no signal handler installed", async () => {
+		const { code, stdout, stderr } = await start("success").exited;
+		expect(code).toBe(0);
+		expect(lines(stdout)).toEqual([
+			"listening for signals: 2",
+			"done",
+			"exit code=0 signal listeners added=0",
+		]);
+		expect(stderr).toBe("");
+	});
+
+	it("keeps the process alive while the root waits; SIGINT cancels it, every finally runs, then the exit code is 130", async () => {
+		const run = start("cleanup");
+		await run.waitFor("ready");
+		run.child.kill("SIGINT");
+		const { code, stdout, stderr } = await run.exited;
+		expect(code).toBe(130);
+		expect(lines(stdout)).toEqual([
+			"ready",
+			"main caught JobCancellationException: SIGINT received",
+			"main finally",
+			"child cleanup done",
+			"exit code=130 signal listeners added=0",
+		]);
+		expect(stderr).toBe("");
+	});
+
+	it("SIGTERM does the same with exit code 143", async () => {
+		const run = start("cleanup");
+		await run.waitFor("ready");
+		run.child.kill("SIGTERM");
+		const { code, stdout } = await run.exited;
+		expect(code).toBe(143);
+		expect(lines(stdout)).toEqual([
+			"ready",
+			"main caught JobCancellationException: SIGTERM received",
+			"main finally",
+			"child cleanup done",
+			"exit code=143 signal listeners added=0",
+		]);
+	});
+
+	it("a second SIGINT during cleanup exits at once with 130", async () => {
+		const run = start("stuck-cleanup");
+		await run.waitFor("ready");
+		run.child.kill("SIGINT");
+		await run.waitFor("cleaning up");
+		run.child.kill("SIGINT");
+		const { code, stdout, stderr } = await run.exited;
+		expect(code).toBe(130);
+		expect(lines(stdout)).toEqual([
+			"ready",
+			"cleaning up",
+			"exit code=130 signal listeners added=2",
+		]);
+		expect(stderr).toBe("\nSIGINT received again: exiting now\n");
+	});
+
+	it("a failure prints the failing coroutine's name, String(e) and the stack, and exits 1", async () => {
+		const { code, stdout, stderr } = await start("fail-named").exited;
+		expect(code).toBe(1);
+		expect(lines(stdout)).toEqual([
+			"main finally",
+			"exit code=1 signal listeners added=0",
+		]);
+		const err = lines(stderr);
+		expect(err[0]).toBe('Exception in coroutine "loader": Error: boom');
+		expect(err[1]).toMatch(/^ {4}at .*app\.ts:\d+:\d+/);
+	});
+
+	it("a failure of the root block names the root coroutine and prints its cause chain", async () => {
+		const { code, stderr } = await start("fail-root").exited;
+		expect(code).toBe(1);
+		const err = lines(stderr);
+		expect(err[0]).toBe('Exception in coroutine "app": TypeError: bad input');
+		expect(err[1]).toMatch(/^ {4}at /);
+		expect(err).toContain("Caused by: Error: root cause");
+	});
+
+	it("without a CoroutineName the failure is attributed to the main coroutine", async () => {
+		const { code, stderr } = await start("fail-unnamed").exited;
+		expect(code).toBe(1);
+		expect(lines(stderr)[0]).toBe(
+			"Exception in main coroutine: Error: unnamed boom",
+		);
+	});
+
+	it("a CancellationException that escapes the block (an uncaught timeout) is a failure too", async () => {
+		const { code, stderr } = await start("timeout").exited;
+		expect(code).toBe(1);
+		expect(lines(stderr)[0]).toBe(
+			"Exception in main coroutine: TimeoutCancellationException: Timed out waiting for 5 ms",
+		);
+	});
+});
