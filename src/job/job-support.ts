@@ -72,8 +72,10 @@ const ACTIVE = 1;
 const FINAL = 2;
 /** The body ended (or complete() was called): finish once the children are done. */
 const COMPLETING = 4;
-/** Free for subclasses: bits from 8 up. */
-export const FIRST_SUBCLASS_FLAG = 8;
+/** Telling children and handlers that cancelling began: finalizing waits until it is done. */
+const NOTIFYING = 8;
+/** Free for subclasses: bits from 16 up. */
+export const FIRST_SUBCLASS_FLAG = 16;
 
 let nextId = 1;
 
@@ -246,9 +248,11 @@ export class JobSupport
 				`Job ${this} is already complete or completing`,
 			);
 		}
+		// Completing first, as Kotlin's Finishing state: a cancellation arriving while this job
+		// notifies its failure must not complete it a second time.
+		this.flags |= COMPLETING;
 		if (failed) this.recordException(value as Error);
 		else this.resultValue = value;
-		this.flags |= COMPLETING;
 		this.tryFinalize();
 	}
 
@@ -270,9 +274,8 @@ export class JobSupport
 	/** CompletableJob.completeExceptionally(e): false once completing or complete. */
 	completeJobExceptionally(exception: Error): boolean {
 		if (!this.canComplete) return false;
-		this.flags = (this.flags & ~PHASE_MASK) | ACTIVE;
+		this.flags = (this.flags & ~PHASE_MASK) | ACTIVE | COMPLETING;
 		this.recordException(exception);
-		this.flags |= COMPLETING;
 		this.tryFinalize();
 		return true;
 	}
@@ -312,15 +315,10 @@ export class JobSupport
 		if (phase === FINAL) return false;
 		if (phase === NEW || this.onCancelComplete) {
 			// S6: a New job never runs its body. S9: a bodyless job completes once cancelled.
-			this.flags = (this.flags & ~PHASE_MASK) | ACTIVE;
-			this.recordException(cause);
-			if ((this.flags & COMPLETING) === 0) {
-				this.flags |= COMPLETING;
-				this.tryFinalize();
-			}
-			return true;
+			this.flags = (this.flags & ~PHASE_MASK) | ACTIVE | COMPLETING;
 		}
 		this.recordException(cause);
+		this.tryFinalize();
 		return true;
 	}
 
@@ -343,7 +341,13 @@ export class JobSupport
 		const root = this.cause;
 		if (root === null) {
 			this.cause = exception;
-			this.notifyCancelling(exception);
+			// Children finishing while we notify must not finalize us mid-notification.
+			this.flags |= NOTIFYING;
+			try {
+				this.notifyCancelling(exception);
+			} finally {
+				this.flags &= ~NOTIFYING;
+			}
 			return;
 		}
 		if (exception === root) return;
@@ -355,10 +359,15 @@ export class JobSupport
 
 	/** H3: children and onCancelling handlers first, then the body's own wait, then the parent. */
 	private notifyCancelling(cause: Error): void {
+		let failure: Error | null = null;
 		for (let n = this.head; n !== null; n = n.next) {
 			if (n.owner !== this || !n.firesOnCancelling || n.fired) continue;
 			n.fired = true;
-			this.invokeNode(n, cause);
+			try {
+				n.invoke(cause);
+			} catch (e) {
+				failure = collectHandlerFailure(failure, e, this);
+			}
 		}
 		this.onCancelling(cause);
 		const ac = this.rare?.abortController;
@@ -368,6 +377,7 @@ export class JobSupport
 		if (parent !== null && !this.isScopedCoroutine && !isCancellation(cause)) {
 			post(OP_CHILD_CANCELLED, parent, cause);
 		}
+		if (failure !== null) this.handleOnCompletionException(failure);
 	}
 
 	/** P5: the cause given to children: the root cause if it is a CE, else a JCE wrapping it. */
@@ -491,7 +501,10 @@ export class JobSupport
 	// ---- finishing ----------------------------------------------------------------------
 
 	private tryFinalize(): void {
-		if ((this.flags & (COMPLETING | PHASE_MASK)) !== (COMPLETING | ACTIVE))
+		if (
+			(this.flags & (COMPLETING | NOTIFYING | PHASE_MASK)) !==
+			(COMPLETING | ACTIVE)
+		)
 			return;
 		if (this.childCount > 0) return;
 		this.finalizeState();
@@ -509,16 +522,22 @@ export class JobSupport
 				}
 				this.rare!.exceptions = null;
 			}
-			if (final !== root && this.rare !== null) this.rare.cancellation = null;
 		}
+		// The final exception now decides what getCancellationException() says (C3).
+		if (this.rare !== null) this.rare.cancellation = null;
 		this.cause = final;
 		this.flags = (this.flags & ~PHASE_MASK) | FINAL;
 		if (final !== null) this.handleFinalException(final);
 		this.onCompletionInternal();
-		// Tell the parent (through the trampoline) that one child is done; it unlinks us.
+		// H1: detach from the parent before the handlers run; the parent learns that one child
+		// is done after them, so a child's handlers run before its parent completes.
 		const parent = this.parentJob;
-		if (parent !== null) post(OP_CHILD_DONE, parent, this);
-		this.notifyCompletion(final);
+		if (parent !== null) parent.removeNode(this);
+		try {
+			this.notifyCompletion(final);
+		} finally {
+			if (parent !== null) post(OP_CHILD_DONE, parent, this);
+		}
 	}
 
 	/** E4: the parent takes it (or it is a CE), else handleJobException. */
@@ -553,14 +572,6 @@ export class JobSupport
 			n = next;
 		}
 		if (failure !== null) this.handleOnCompletionException(failure);
-	}
-
-	private invokeNode(n: HandlerNode, cause: Error | null): void {
-		try {
-			n.invoke(cause);
-		} catch (e) {
-			this.handleOnCompletionException(collectHandlerFailure(null, e, this));
-		}
 	}
 
 	// ---- handler list -------------------------------------------------------------------

@@ -1,7 +1,11 @@
 /**
- * Propagation between jobs — a child's failure going up, a cancellation going down, a finished
- * child letting its parent finish — runs through this trampoline rather than by direct calls, so
- * a chain of a million jobs completing or cancelling one another is a loop, not a deep stack.
+ * Propagation between jobs — a cancellation going down, a child's failure going up, a finished
+ * child letting its parent finish.
+ *
+ * It runs as direct calls, depth-first, exactly in Kotlin's order (descendants are cancelled
+ * before a parent's own wait, H3), while the chain is shallower than {@link MAX_DEPTH}. Deeper
+ * than that, operations are queued and run in a loop once the outermost one returns: a chain of
+ * a million jobs completing or cancelling one another never overflows the stack.
  */
 import type { JobSupport } from "./job-support.js";
 
@@ -9,32 +13,42 @@ export const OP_PARENT_CANCELLED = 0;
 export const OP_CHILD_CANCELLED = 1;
 export const OP_CHILD_DONE = 2;
 
-const ops: unknown[] = [];
-let opsEnd = 0;
-let draining = false;
+const MAX_DEPTH = 500;
 
-/**
- * Runs an operation on a job now, or — when one is already running — right after it, in a loop.
- * Keeps propagation along a long chain of jobs off the stack. A throwing operation does not stop
- * the others; the first error is rethrown once the queue is empty.
- */
+const queued: unknown[] = [];
+let queuedEnd = 0;
+let depth = 0;
+
 export function post(op: number, job: JobSupport, arg: unknown): void {
-	ops[opsEnd] = op;
-	ops[opsEnd + 1] = job;
-	ops[opsEnd + 2] = arg;
-	opsEnd += 3;
-	if (draining) return;
-	draining = true;
+	if (depth >= MAX_DEPTH) {
+		queued[queuedEnd] = op;
+		queued[queuedEnd + 1] = job;
+		queued[queuedEnd + 2] = arg;
+		queuedEnd += 3;
+		return;
+	}
+	depth++;
+	try {
+		job.runOp(op, arg);
+	} finally {
+		depth--;
+	}
+	if (depth === 0 && queuedEnd > 0) drainQueued();
+}
+
+/** Runs the operations deferred by a deep chain; each may recurse again up to MAX_DEPTH. */
+function drainQueued(): void {
 	let failure: unknown = null;
 	let failed = false;
+	depth = 1;
 	try {
-		for (let i = 0; i < opsEnd; i += 3) {
-			const target = ops[i + 1] as JobSupport;
-			const opArg = ops[i + 2];
-			ops[i + 1] = undefined;
-			ops[i + 2] = undefined;
+		for (let i = 0; i < queuedEnd; i += 3) {
+			const target = queued[i + 1] as JobSupport;
+			const arg = queued[i + 2];
+			queued[i + 1] = undefined;
+			queued[i + 2] = undefined;
 			try {
-				target.runOp(ops[i] as number, opArg);
+				target.runOp(queued[i] as number, arg);
 			} catch (e) {
 				if (!failed) {
 					failed = true;
@@ -43,10 +57,10 @@ export function post(op: number, job: JobSupport, arg: unknown): void {
 			}
 		}
 	} finally {
-		opsEnd = 0;
-		draining = false;
-		// A burst (cancelling a large tree) grew the array: give the memory back.
-		if (ops.length > 3 * 4096) ops.length = 0;
+		queuedEnd = 0;
+		depth = 0;
+		// A burst (a very deep chain) grew the array: give the memory back.
+		if (queued.length > 3 * 4096) queued.length = 0;
 	}
 	if (failed) throw failure;
 }
