@@ -7,8 +7,15 @@ import { JobSupport } from "./job-support.js";
  * children are done (S9). It handles a child's failure only if some ancestor does (P7).
  */
 export class JobImpl extends JobSupport implements CompletableJob {
+	/**
+	 * Computed once, as Kotlin does: a JobImpl parent answers from its own stored value, so this
+	 * is O(1) however deep a chain of `Job(parent)` grows.
+	 */
+	private readonly handles: boolean;
+
 	constructor(parent: JobSupport | null) {
 		super(true);
+		this.handles = parent !== null && parent.handlesException;
 		parent?.attachChild(this);
 	}
 	override get className(): string {
@@ -18,10 +25,7 @@ export class JobImpl extends JobSupport implements CompletableJob {
 		return true;
 	}
 	override get handlesException(): boolean {
-		for (let p = this.parent; p !== null; p = p.parent) {
-			if ((p as JobSupport).handlesException) return true;
-		}
-		return false;
+		return this.handles;
 	}
 	complete(): boolean {
 		return this.completeJob();
