@@ -13,8 +13,11 @@ const N = 1_000_000;
 describe("a chain of a million jobs never overflows the stack", () => {
 	it("completing leaf-first completes every job", () => {
 		const jobs = chain(N);
-		for (let i = jobs.length - 1; i >= 0; i--)
-			expect(jobs[i]!.complete()).toBe(true);
+		let accepted = 0;
+		for (let i = jobs.length - 1; i >= 0; i--) {
+			if (jobs[i]!.complete()) accepted++;
+		}
+		expect(accepted).toBe(jobs.length);
 		expect(jobs[0]!.isCompleted).toBe(true);
 	});
 
