@@ -15,6 +15,7 @@ export default defineConfig({
 	},
 	test: {
 		include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
+		reporters: ["default", "./scripts/plain-summary-reporter.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 	},
