@@ -16,32 +16,47 @@ const entries: Record<string, string> = {
 
 const mode = process.argv.includes("--update") ? "update" : "check";
 const present = Object.entries(entries).filter(([, file]) => existsSync(file));
-const config = ts.getParsedCommandLineOfConfigFile("tsconfig.build.json", {}, {
-	...ts.sys,
-	onUnRecoverableConfigFileDiagnostic: (d) => {
-		throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+const config = ts.getParsedCommandLineOfConfigFile(
+	"tsconfig.build.json",
+	{},
+	{
+		...ts.sys,
+		onUnRecoverableConfigFileDiagnostic: (d) => {
+			throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+		},
 	},
-});
+);
 if (config === undefined) throw new Error("cannot read tsconfig.build.json");
 const program = ts.createProgram(
 	present.map(([, f]) => f),
 	{ ...config.options, noEmit: true },
 );
 const checker = program.getTypeChecker();
-const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature;
+const flags =
+	ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature;
 
 /** Machine-independent text: no absolute import paths, readable symbol-keyed members. */
 function clean(text: string): string {
 	return text
-		.replace(/import\("[^"]*", \{ with: \{ "resolution-mode": "import" \} \}\)\./g, "")
+		.replace(
+			/import\("[^"]*", \{ with: \{ "resolution-mode": "import" \} \}\)\./g,
+			"",
+		)
 		.replace(/import\("[^"]*"\)\./g, "")
 		.replace(/__@(\w+)@\d+/g, "[Symbol.$1]");
 }
 
 function isHidden(decl: ts.Declaration): boolean {
-	if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "internal")) return true;
+	if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "internal"))
+		return true;
 	const mods = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
-	if (mods.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) {
+	if (
+		mods.some(
+			(m) =>
+				m.kind === ts.SyntaxKind.PrivateKeyword ||
+				m.kind === ts.SyntaxKind.ProtectedKeyword,
+		)
+	) {
 		return true;
 	}
 	const name = (decl as { name?: ts.Node }).name;
@@ -51,7 +66,11 @@ function isHidden(decl: ts.Declaration): boolean {
 function typeOf(sym: ts.Symbol): string {
 	const decl = sym.valueDeclaration ?? sym.declarations?.[0];
 	if (decl === undefined) return "?";
-	return checker.typeToString(checker.getTypeOfSymbolAtLocation(sym, decl), undefined, flags);
+	return checker.typeToString(
+		checker.getTypeOfSymbolAtLocation(sym, decl),
+		undefined,
+		flags,
+	);
 }
 
 function members(type: ts.Type, indent: string): string[] {
@@ -65,7 +84,9 @@ function members(type: ts.Type, indent: string): string[] {
 		out.push(`${indent}${p.name}${optional}: ${typeOf(p)}`);
 	}
 	for (const sig of type.getCallSignatures()) {
-		out.push(`${indent}(call): ${checker.signatureToString(sig, undefined, flags)}`);
+		out.push(
+			`${indent}(call): ${checker.signatureToString(sig, undefined, flags)}`,
+		);
 	}
 	return out.sort();
 }
@@ -78,19 +99,34 @@ function describe(name: string, sym: ts.Symbol): string[] {
 		out.push(...members(checker.getDeclaredTypeOfSymbol(sym), "  "));
 	}
 	if (f & ts.SymbolFlags.TypeAlias) {
-		out.push(`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(sym), undefined, flags)}`);
+		out.push(
+			`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(sym), undefined, flags)}`,
+		);
 	}
 	if (f & ts.SymbolFlags.Enum) {
-		out.push(`enum ${name}: ${(sym.exports ? [...sym.exports.keys()] : []).map(String).sort().join(", ")}`);
-	} else if (f & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable | ts.SymbolFlags.Class)) {
+		out.push(
+			`enum ${name}: ${(sym.exports ? [...sym.exports.keys()] : []).map(String).sort().join(", ")}`,
+		);
+	} else if (
+		f &
+		(ts.SymbolFlags.Function | ts.SymbolFlags.Variable | ts.SymbolFlags.Class)
+	) {
 		out.push(`value ${name}: ${typeOf(sym)}`);
 		if (f & ts.SymbolFlags.Variable) {
 			const decl = sym.valueDeclaration;
-			if (decl !== undefined) out.push(...members(checker.getTypeOfSymbolAtLocation(sym, decl), "  "));
+			if (decl !== undefined)
+				out.push(
+					...members(checker.getTypeOfSymbolAtLocation(sym, decl), "  "),
+				);
 		}
 	}
-	if (f & ts.SymbolFlags.Function && sym.exports !== undefined && sym.exports.size > 0) {
-		for (const [k, v] of sym.exports) out.push(`  ${name}.${String(k)}: ${typeOf(v)}`);
+	if (
+		f & ts.SymbolFlags.Function &&
+		sym.exports !== undefined &&
+		sym.exports.size > 0
+	) {
+		for (const [k, v] of sym.exports)
+			out.push(`  ${name}.${String(k)}: ${typeOf(v)}`);
 	}
 	return out;
 }
@@ -100,11 +136,17 @@ let failed = false;
 for (const [entry, file] of present) {
 	const source = program.getSourceFile(file);
 	const moduleSymbol = source && checker.getSymbolAtLocation(source);
-	if (moduleSymbol === undefined) throw new Error(`no module symbol for ${file}`);
-	const lines = [`# Public API of ${entry.replace("-", "/")} (${file}); regenerate with npm run api:update`];
-	const exported = checker.getExportsOfModule(moduleSymbol).sort((a, b) => a.name.localeCompare(b.name));
+	if (moduleSymbol === undefined)
+		throw new Error(`no module symbol for ${file}`);
+	const lines = [
+		`# Public API of ${entry.replace("-", "/")} (${file}); regenerate with npm run api:update`,
+	];
+	const exported = checker
+		.getExportsOfModule(moduleSymbol)
+		.sort((a, b) => a.name.localeCompare(b.name));
 	for (const sym of exported) {
-		const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+		const target =
+			sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
 		lines.push(...describe(sym.name, target));
 	}
 	const text = clean(`${lines.join("\n")}\n`);
@@ -118,10 +160,13 @@ for (const [entry, file] of present) {
 		const now = text.split("\n");
 		const removed = old.filter((l) => !now.includes(l));
 		const added = now.filter((l) => !old.includes(l));
-		console.error(`API of ${entry} changed (run "npm run api:update" if intended):`);
+		console.error(
+			`API of ${entry} changed (run "npm run api:update" if intended):`,
+		);
 		for (const l of removed) console.error(`  - ${l}`);
 		for (const l of added) console.error(`  + ${l}`);
 	}
 }
 if (failed) process.exit(1);
-if (mode === "check") console.log(`API report matches for ${present.map(([e]) => e).join(", ")}`);
+if (mode === "check")
+	console.log(`API report matches for ${present.map(([e]) => e).join(", ")}`);
