@@ -15,7 +15,7 @@ export class JobImpl extends JobSupport implements CompletableJob {
 
 	constructor(parent: JobSupport | null) {
 		super(true);
-		this.handles = parent !== null && parent.handlesException;
+		this.handles = parent?.handlesException === true;
 		parent?.attachChild(this);
 	}
 	override get className(): string {
