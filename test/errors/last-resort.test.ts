@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { withHangGuard } from "../support/test-base.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Runs an ES module script (importing `./src/index.ts`) in a fresh Node process. */
+function runScript(
+	script: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(
+			process.execPath,
+			["--import", "tsx", "--input-type=module", "-e", script],
+			{ cwd: root },
+		);
+		let stdout = "";
+		let stderr = "";
+		child.stdout.setEncoding("utf8").on("data", (d: string) => {
+			stdout += d;
+		});
+		child.stderr.setEncoding("utf8").on("data", (d: string) => {
+			stderr += d;
+		});
+		child.on("error", reject);
+		child.on("close", (status) => resolve({ status, stdout, stderr }));
+	});
+}
+
+describe("the default last resort for uncaught failures (E5, API.md §7)", () => {
+	it("with no handler anywhere, a root launch's failure is thrown from a macrotask: the host reports it and the process fails", async () => {
+		const script = `
+			import { GlobalScope } from "./src/index.ts";
+			GlobalScope.launch(function* () { throw new Error("nobody handles me"); });
+			setTimeout(() => console.log("next macrotask still ran"), 50);
+		`;
+		const r = await withHangGuard(
+			runScript(script),
+			"the child process",
+			20_000,
+		);
+		expect(r.stderr).toContain("nobody handles me");
+		expect(r.status).not.toBe(0);
+		expect(r.stdout).not.toContain("next macrotask still ran");
+	});
+
+	it("an uncaughtException listener sees the failure itself, by identity of its message and class", async () => {
+		const script = `
+			import { GlobalScope, runCoroutine } from "./src/index.ts";
+			class MyFailure extends Error { name = "MyFailure"; }
+			process.on("uncaughtException", (e) => {
+				console.log("caught " + String(e) + " " + (e instanceof MyFailure));
+			});
+			await runCoroutine(function* () {
+				yield* GlobalScope.launch(function* () { throw new MyFailure("lost?"); }).join();
+				console.log("the launching coroutine goes on");
+			});
+		`;
+		const r = await withHangGuard(
+			runScript(script),
+			"the child process",
+			20_000,
+		);
+		expect(r.stdout.trim().split("\n")).toEqual([
+			"the launching coroutine goes on",
+			"caught MyFailure: lost? true",
+		]);
+		expect(r.status).toBe(0);
+	});
+});
