@@ -1,0 +1,197 @@
+import {
+	type Operation,
+	race,
+	run,
+	sleep,
+	spawn,
+	suspend,
+	type Task,
+	until,
+} from "effection";
+import {
+	args,
+	check,
+	measureFairness,
+	report,
+	round,
+	scaled,
+	settleHeap,
+	timed,
+} from "../protocol.js";
+
+const { workload, scale: requested } = args();
+/** effection runs at a tenth of the size: its cost per task grows with the number of tasks. */
+const scale = requested / 10;
+
+/** The cheapest suspension effection 4 offers: it has no yield-to-scheduler primitive. */
+const resolved = () => until(Promise.resolve());
+
+function* suspended(finals: {
+	count: number;
+	started: number;
+}): Operation<void> {
+	try {
+		finals.started++;
+		yield* suspend();
+	} finally {
+		finals.count++;
+	}
+}
+
+function tree(
+	width: number,
+	depth: number,
+	finals: { count: number; started: number },
+) {
+	return function* (): Operation<void> {
+		for (let i = 0; i < width; i++) {
+			yield* spawn(function* () {
+				for (let j = 0; j < depth; j++) yield* spawn(() => suspended(finals));
+				yield* suspended(finals);
+			});
+		}
+		yield* suspend();
+	};
+}
+
+async function allStarted(
+	finals: { started: number },
+	total: number,
+): Promise<void> {
+	while (finals.started < total) await new Promise((r) => setImmediate(r));
+}
+
+async function cancelTree(width: number, depth: number): Promise<number> {
+	const finals = { count: 0, started: 0 };
+	const root: Task<void> = run(tree(width, depth, finals));
+	await allStarted(finals, width * (depth + 1));
+	const t = performance.now();
+	await root.halt();
+	const ms = performance.now() - t;
+	check(
+		finals.count === width * (depth + 1),
+		`finally ran ${finals.count} times`,
+	);
+	return ms;
+}
+
+switch (workload) {
+	case "spawn-join": {
+		const n = scaled(100_000, scale);
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					const tasks: Task<void>[] = [];
+					for (let i = 0; i < k; i++) tasks.push(yield* spawn(function* () {}));
+					for (const task of tasks) yield* task;
+				}),
+			n,
+		);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per child",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "yield-steps": {
+		const n = scaled(1_000_000, scale);
+		let steps = 0;
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					for (let i = 0; i < k; i++) {
+						yield* resolved();
+						steps++;
+					}
+				}),
+			n,
+		);
+		check(steps === 3 * n, `ran ${steps} steps`);
+		report({
+			value: n / ms / 1000,
+			unit: "M steps/s",
+			lowerIsBetter: false,
+			extra: { step: "until(Promise.resolve())" },
+		});
+		break;
+	}
+	case "cancel-tree": {
+		const width = scaled(100, scale);
+		await cancelTree(Math.max(1, width >> 2), 1000);
+		const ms = await cancelTree(width, 1000);
+		report({
+			value: (ms * 1000) / (width * 1001),
+			unit: "µs per cancelled coroutine",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "timeout-fast": {
+		const n = scaled(100_000, scale);
+		let sum = 0;
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					for (let i = 0; i < k; i++) {
+						sum += yield* race([
+							(function* (): Operation<number> {
+								return 1;
+							})(),
+							(function* (): Operation<number> {
+								yield* sleep(1000);
+								throw new Error("timed out");
+							})(),
+						]);
+					}
+				}),
+			n,
+		);
+		check(sum === 3 * n, `sum ${sum}`);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per race-with-sleep timeout",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "memory": {
+		const n = scaled(100_000, scale);
+		await cancelTree(1, 100);
+		const finals = { count: 0, started: 0 };
+		const before = await settleHeap();
+		const root = run(tree(1, n, finals));
+		await allStarted(finals, n + 1);
+		const alive = await settleHeap();
+		await root.halt();
+		const after = await settleHeap();
+		check(finals.count === n + 1, `finally ran ${finals.count} times`);
+		report({
+			value: (alive - before) / n,
+			unit: "bytes per suspended task",
+			lowerIsBetter: true,
+			extra: {
+				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+			},
+		});
+		break;
+	}
+	case "fairness": {
+		const result = await measureFairness(
+			scale < 1 ? 1000 : 2000,
+			async (duration) => {
+				let steps = 0;
+				const end = performance.now() + duration;
+				await run(function* () {
+					for (;;) {
+						yield* resolved();
+						if ((++steps & 1023) === 0 && performance.now() >= end) return;
+					}
+				});
+				return steps;
+			},
+		);
+		report(result);
+		break;
+	}
+}

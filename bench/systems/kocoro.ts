@@ -1,0 +1,185 @@
+import {
+	awaitCancellation,
+	CoroutineScope,
+	Dispatchers,
+	runCoroutine,
+	withTimeout,
+	yieldNow,
+} from "../../src/index.js";
+import {
+	args,
+	check,
+	measureFairness,
+	report,
+	round,
+	scaled,
+	settleHeap,
+	timed,
+} from "../protocol.js";
+
+const { workload, scale } = args();
+
+const noop = function* () {};
+const returnsAtOnce = function* () {
+	return 1;
+};
+
+/** FIFO run queue: this runs after the first step of everything launched before it. */
+const afterQueued = () =>
+	runCoroutine(function* () {
+		yield* yieldNow();
+	});
+
+/** A root with `width` children of `depth` suspended grandchildren, each counting its finally. */
+async function suspendedTree(
+	width: number,
+	depth: number,
+	finals: { count: number },
+) {
+	const leaf = function* () {
+		try {
+			yield* awaitCancellation();
+		} finally {
+			finals.count++;
+		}
+	};
+	const scope = CoroutineScope(Dispatchers.Default);
+	const root = scope.launch(function* () {
+		for (let i = 0; i < width; i++) {
+			this.launch(function* () {
+				for (let j = 0; j < depth; j++) this.launch(leaf);
+				try {
+					yield* awaitCancellation();
+				} finally {
+					finals.count++;
+				}
+			});
+		}
+	});
+	await afterQueued();
+	await afterQueued();
+	return { scope, root };
+}
+
+async function cancelTree(width: number, depth: number): Promise<number> {
+	const finals = { count: 0 };
+	const { scope, root } = await suspendedTree(width, depth, finals);
+	const t = performance.now();
+	root.cancel();
+	await scope.promise(function* () {
+		yield* root.join();
+	});
+	const ms = performance.now() - t;
+	check(
+		finals.count === width * (depth + 1),
+		`finally ran ${finals.count} times`,
+	);
+	return ms;
+}
+
+switch (workload) {
+	case "spawn-join": {
+		const n = scaled(100_000, scale);
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let i = 0; i < k; i++) this.launch(noop);
+				}),
+			n,
+		);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per child",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "yield-steps": {
+		const n = scaled(1_000_000, scale);
+		let steps = 0;
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let i = 0; i < k; i++) {
+						yield* yieldNow();
+						steps++;
+					}
+				}),
+			n,
+		);
+		check(steps === 3 * n, `ran ${steps} steps`);
+		report({ value: n / ms / 1000, unit: "M steps/s", lowerIsBetter: false });
+		break;
+	}
+	case "cancel-tree": {
+		const width = scaled(100, scale);
+		await cancelTree(width, 1000); // warm up
+		const ms = await cancelTree(width, 1000);
+		report({
+			value: (ms * 1000) / (width * 1001),
+			unit: "µs per cancelled coroutine",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "timeout-fast": {
+		const n = scaled(100_000, scale);
+		let sum = 0;
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let i = 0; i < k; i++)
+						sum += yield* withTimeout(1000, returnsAtOnce);
+				}),
+			n,
+		);
+		check(sum === 3 * n, `sum ${sum}`);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per withTimeout",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "memory": {
+		const n = scaled(100_000, scale);
+		const finals = { count: 0 };
+		await cancelTree(10, 100); // warm up
+		const before = await settleHeap();
+		const { scope, root } = await suspendedTree(1, n, finals);
+		const alive = await settleHeap();
+		root.cancel();
+		await scope.promise(function* () {
+			yield* root.join();
+		});
+		const after = await settleHeap();
+		check(finals.count === n + 1, `finally ran ${finals.count} times`);
+		report({
+			value: (alive - before) / n,
+			unit: "bytes per suspended coroutine",
+			lowerIsBetter: true,
+			extra: {
+				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+			},
+		});
+		break;
+	}
+	case "fairness": {
+		const result = await measureFairness(
+			scale < 1 ? 1000 : 2000,
+			async (duration) => {
+				let steps = 0;
+				const end = performance.now() + duration;
+				await runCoroutine(function* () {
+					for (;;) {
+						yield* yieldNow();
+						if ((++steps & 1023) === 0 && performance.now() >= end) return;
+					}
+				});
+				return steps;
+			},
+		);
+		report(result);
+		break;
+	}
+}
