@@ -23,7 +23,7 @@ class YieldInstruction extends Instruction<void> {
 	execute(co: SuspendingCoroutine): unknown {
 		if (co.isCancelled) throw co.getCancellationException(); // C12.1
 		if (
-			!co.dispatcher.isDispatchNeeded(co.context) &&
+			!co.dispatcher.isDispatchNeeded(co.dispatchContext) &&
 			!unconfinedHasQueuedWork()
 		) {
 			return undefined; // C12.3: nothing else to run
