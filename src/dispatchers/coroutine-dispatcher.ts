@@ -54,6 +54,14 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 		this.dispatchTask(context, task);
 	}
 
+	/**
+	 * @internal `yieldNow()` of `task`: true when the dispatcher lets it continue in place
+	 * because going to the tail of its queue would change nothing (nothing else is queued).
+	 */
+	yieldInPlace(_task: Task): boolean {
+		return false;
+	}
+
 	/** @internal A body started through `dispatchStart` has finished. */
 	bodyFinished(): void {}
 

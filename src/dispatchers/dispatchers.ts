@@ -1,6 +1,6 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { CoroutineDispatcher } from "./coroutine-dispatcher.js";
-import { enqueue } from "./run-queue.js";
+import { enqueue, tryContinueInPlace } from "./run-queue.js";
 import type { Task } from "./task.js";
 import { UnconfinedDispatcher } from "./unconfined.js";
 
@@ -10,6 +10,9 @@ class DefaultDispatcher extends CoroutineDispatcher {
 	}
 	override dispatchTask(_context: CoroutineContext, task: Task): void {
 		enqueue(task);
+	}
+	override yieldInPlace(task: Task): boolean {
+		return tryContinueInPlace(task);
 	}
 	override toString(): string {
 		return "Dispatchers.Default";

@@ -52,31 +52,57 @@ function grow(): void {
 	mask = size * 2 - 1;
 }
 
+/** The slice of the current drain: when it ends, and how many tasks ran since the last clock read. */
+let deadline = 0;
+let count = 0;
+let overBudget = false;
+/** The task the drain is running now (a coroutine step), or null. */
+let running: Task | null = null;
+
+function sliceExhausted(): boolean {
+	if (overBudget) return true;
+	if (++count < CHECK_EVERY) return false;
+	count = 0;
+	if (performance.now() < deadline) return false;
+	overBudget = true;
+	return true;
+}
+
+/**
+ * `yieldNow()` by the task the drain is running, while nothing else is queued and the slice is
+ * not over: going to the tail of an empty queue and being dequeued at once is the same as going
+ * on, so the coroutine continues in place (the step still counts against the slice).
+ */
+export function tryContinueInPlace(task: Task): boolean {
+	return task === running && head === tail && !sliceExhausted();
+}
+
 function drain(): void {
 	scheduled = false;
 	draining = true;
-	const deadline = performance.now() + SLICE_MS;
-	let count = 0;
+	deadline = performance.now() + SLICE_MS;
+	count = 0;
+	overBudget = false;
 	try {
 		while (head !== tail) {
 			const task = buffer[head]!;
 			buffer[head] = undefined;
 			head = (head + 1) & mask;
+			running = task;
 			try {
 				task.run();
 			} catch (e) {
 				reportTaskFailure(e);
 			}
-			if (++count === CHECK_EVERY) {
-				count = 0;
-				if (performance.now() >= deadline && head !== tail) {
-					scheduled = true;
-					setImmediate(drain);
-					return;
-				}
+			running = null;
+			if (head !== tail && sliceExhausted()) {
+				scheduled = true;
+				setImmediate(drain);
+				return;
 			}
 		}
 	} finally {
+		running = null;
 		draining = false;
 		if (head === tail && buffer.length > MAX_IDLE_CAPACITY) shrink();
 	}
