@@ -1,0 +1,17 @@
+// kocoro/test: virtual time, seeded interleavings and cancellation-point injection (API.md §8).
+export {
+	type CancellationPointMode,
+	type CancellationPointOptions,
+	type CancellationPointRun,
+	type CancellationPointsReport,
+	checkCancellationPoints,
+} from "./cancellation-points.js";
+export { RunTestError, UncompletedCoroutinesError } from "./errors.js";
+export { type RunTestOptions, runTest } from "./run-test.js";
+export { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
+export {
+	StandardTestDispatcher,
+	TestDispatcher,
+	UnconfinedTestDispatcher,
+} from "./test-dispatchers.js";
+export type { TestScope } from "./test-scope.js";
