@@ -7,12 +7,16 @@ import { setMaxListeners } from "node:events";
 import {
 	args,
 	check,
+	EXTRA,
+	fairnessMs,
 	measureFairness,
 	report,
 	round,
 	scaled,
 	settleHeap,
+	stopwatch,
 	timed,
+	WeakSample,
 } from "../protocol.js";
 
 const { workload, scale } = args();
@@ -38,6 +42,7 @@ function abortTree(
 	width: number,
 	depth: number,
 	finals: { count: number; started: number },
+	sample?: WeakSample,
 ) {
 	const root = new AbortController();
 	setMaxListeners(0, root.signal); // one listener per child is the point of the tree
@@ -52,6 +57,7 @@ function abortTree(
 		);
 		for (let j = 0; j < depth; j++) {
 			const grandchild = new AbortController();
+			sample?.add(grandchild);
 			child.signal.addEventListener(
 				"abort",
 				() => grandchild.abort(child.signal.reason),
@@ -63,16 +69,21 @@ function abortTree(
 		}
 		all.push(waitForAbort(child.signal, finals));
 	}
-	return { root, done: Promise.all(all) };
+	// Nothing keeps the array of results once the tree is done.
+	return { root, done: Promise.all(all).then(() => {}) };
 }
 
-async function cancelTree(width: number, depth: number): Promise<number> {
+async function cancelTree(
+	width: number,
+	depth: number,
+	profile = false,
+): Promise<number> {
 	const finals = { count: 0, started: 0 };
 	const { root, done } = abortTree(width, depth, finals);
-	const t = performance.now();
-	root.abort();
-	await done;
-	const ms = performance.now() - t;
+	const ms = await stopwatch(async () => {
+		root.abort();
+		await done;
+	}, profile);
 	check(
 		finals.count === width * (depth + 1),
 		`finally ran ${finals.count} times`,
@@ -106,13 +117,30 @@ switch (workload) {
 			}
 		}, n);
 		check(steps === 3 * n, `ran ${steps} steps`);
-		report({ value: n / ms / 1000, unit: "M steps/s", lowerIsBetter: false });
+		const half = n >> 1;
+		let steps2 = 0;
+		const loop = async () => {
+			for (let i = 0; i < half; i++) {
+				await null;
+				steps2++;
+			}
+		};
+		const ms2 = await timed(async () => {
+			await Promise.all([loop(), loop()]);
+		}, n);
+		check(steps2 === 6 * half, `two loops ran ${steps2} steps`);
+		report({
+			value: n / ms / 1000,
+			unit: "M steps/s",
+			lowerIsBetter: false,
+			extra: { [EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000) },
+		});
 		break;
 	}
 	case "cancel-tree": {
 		const width = scaled(100, scale);
 		await cancelTree(width, 1000);
-		const ms = await cancelTree(width, 1000);
+		const ms = await cancelTree(width, 1000, true);
 		report({
 			value: (ms * 1000) / (width * 1001),
 			unit: "µs per cancelled task (AbortController tree)",
@@ -149,10 +177,11 @@ switch (workload) {
 		const n = scaled(100_000, scale);
 		await cancelTree(1, 100);
 		const finals = { count: 0, started: 0 };
+		const sample = new WeakSample(1000);
 		const before = await settleHeap();
 		// 100 × 1,000 like cancel-tree: 100,000 listeners on one AbortSignal is quadratic in Node.
 		const width = Math.max(1, Math.round(n / 1000));
-		const { root, done } = abortTree(width, 999, finals);
+		const { root, done } = abortTree(width, 999, finals, sample);
 		const alive = await settleHeap();
 		root.abort();
 		await done;
@@ -163,14 +192,16 @@ switch (workload) {
 			unit: "bytes per pending task (promise + AbortController)",
 			lowerIsBetter: true,
 			extra: {
-				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+				[EXTRA.retainedBytes]: round((after - before) / (width * 1000)),
+				[EXTRA.sampleAlive]: sample.alive(),
+				[EXTRA.sampleSize]: sample.size,
 			},
 		});
 		break;
 	}
 	case "fairness": {
 		const result = await measureFairness(
-			scale < 1 ? 1000 : 2000,
+			fairnessMs(scale),
 			async (duration) => {
 				let steps = 0;
 				const end = performance.now() + duration;

@@ -2,12 +2,16 @@ import { Duration, Effect, Fiber } from "effect";
 import {
 	args,
 	check,
+	EXTRA,
+	fairnessMs,
 	measureFairness,
 	report,
 	round,
 	scaled,
 	settleHeap,
+	stopwatch,
 	timed,
+	WeakSample,
 } from "../protocol.js";
 
 const { workload, scale } = args();
@@ -17,6 +21,7 @@ function tree(
 	width: number,
 	depth: number,
 	finals: { count: number; started: number },
+	sample?: WeakSample,
 ) {
 	const counted = <A, E>(e: Effect.Effect<A, E>) =>
 		Effect.ensuring(
@@ -29,7 +34,10 @@ function tree(
 		finals.started++;
 	}).pipe(Effect.andThen(Effect.never));
 	const child = Effect.gen(function* () {
-		for (let j = 0; j < depth; j++) yield* Effect.forkChild(counted(suspended));
+		for (let j = 0; j < depth; j++) {
+			const fiber = yield* Effect.forkChild(counted(suspended));
+			sample?.add(fiber);
+		}
 		yield* counted(suspended);
 	});
 	return Effect.gen(function* () {
@@ -46,13 +54,18 @@ async function allStarted(
 	while (finals.started < total) await new Promise((r) => setImmediate(r));
 }
 
-async function cancelTree(width: number, depth: number): Promise<number> {
+async function cancelTree(
+	width: number,
+	depth: number,
+	profile = false,
+): Promise<number> {
 	const finals = { count: 0, started: 0 };
 	const root = Effect.runFork(tree(width, depth, finals));
 	await allStarted(finals, width * (depth + 1));
-	const t = performance.now();
-	await Effect.runPromise(Fiber.interrupt(root));
-	const ms = performance.now() - t;
+	const ms = await stopwatch(
+		() => Effect.runPromise(Fiber.interrupt(root)),
+		profile,
+	);
 	check(
 		finals.count === width * (depth + 1),
 		`finally ran ${finals.count} times`,
@@ -98,13 +111,38 @@ switch (workload) {
 			n,
 		);
 		check(steps === 3 * n, `ran ${steps} steps`);
-		report({ value: n / ms / 1000, unit: "M steps/s", lowerIsBetter: false });
+		const half = n >> 1;
+		let steps2 = 0;
+		const loop = Effect.gen(function* () {
+			for (let i = 0; i < half; i++) {
+				yield* Effect.yieldNow;
+				steps2++;
+			}
+		});
+		const ms2 = await timed(
+			() =>
+				Effect.runPromise(
+					Effect.gen(function* () {
+						const a = yield* Effect.forkChild(loop);
+						const b = yield* Effect.forkChild(loop);
+						yield* Fiber.joinAll([a, b]);
+					}),
+				),
+			n,
+		);
+		check(steps2 === 6 * half, `two fibers ran ${steps2} steps`);
+		report({
+			value: n / ms / 1000,
+			unit: "M steps/s",
+			lowerIsBetter: false,
+			extra: { [EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000) },
+		});
 		break;
 	}
 	case "cancel-tree": {
 		const width = scaled(100, scale);
 		await cancelTree(width, 1000);
-		const ms = await cancelTree(width, 1000);
+		const ms = await cancelTree(width, 1000, true);
 		report({
 			value: (ms * 1000) / (width * 1001),
 			unit: "µs per cancelled coroutine",
@@ -140,9 +178,10 @@ switch (workload) {
 	case "memory": {
 		const n = scaled(100_000, scale);
 		const finals = { count: 0, started: 0 };
+		const sample = new WeakSample(1000);
 		await cancelTree(1, 100);
 		const before = await settleHeap();
-		const root = Effect.runFork(tree(1, n, finals));
+		const root = Effect.runFork(tree(1, n, finals, sample));
 		await allStarted(finals, n + 1);
 		const alive = await settleHeap();
 		await Effect.runPromise(Fiber.interrupt(root));
@@ -153,14 +192,16 @@ switch (workload) {
 			unit: "bytes per suspended fiber",
 			lowerIsBetter: true,
 			extra: {
-				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+				[EXTRA.retainedBytes]: round((after - before) / n),
+				[EXTRA.sampleAlive]: sample.alive(),
+				[EXTRA.sampleSize]: sample.size,
 			},
 		});
 		break;
 	}
 	case "fairness": {
 		const result = await measureFairness(
-			scale < 1 ? 1000 : 2000,
+			fairnessMs(scale),
 			async (duration) => {
 				let steps = 0;
 				const end = performance.now() + duration;

@@ -11,12 +11,16 @@ import {
 import {
 	args,
 	check,
+	EXTRA,
+	fairnessMs,
 	measureFairness,
 	report,
 	round,
 	scaled,
 	settleHeap,
+	stopwatch,
 	timed,
+	WeakSample,
 } from "../protocol.js";
 
 const { workload, scale: requested } = args();
@@ -42,11 +46,15 @@ function tree(
 	width: number,
 	depth: number,
 	finals: { count: number; started: number },
+	sample?: WeakSample,
 ) {
 	return function* (): Operation<void> {
 		for (let i = 0; i < width; i++) {
 			yield* spawn(function* () {
-				for (let j = 0; j < depth; j++) yield* spawn(() => suspended(finals));
+				for (let j = 0; j < depth; j++) {
+					const task = yield* spawn(() => suspended(finals));
+					sample?.add(task);
+				}
 				yield* suspended(finals);
 			});
 		}
@@ -61,13 +69,15 @@ async function allStarted(
 	while (finals.started < total) await new Promise((r) => setImmediate(r));
 }
 
-async function cancelTree(width: number, depth: number): Promise<number> {
+async function cancelTree(
+	width: number,
+	depth: number,
+	profile = false,
+): Promise<number> {
 	const finals = { count: 0, started: 0 };
 	const root: Task<void> = run(tree(width, depth, finals));
 	await allStarted(finals, width * (depth + 1));
-	const t = performance.now();
-	await root.halt();
-	const ms = performance.now() - t;
+	const ms = await stopwatch(() => root.halt(), profile);
 	check(
 		finals.count === width * (depth + 1),
 		`finally ran ${finals.count} times`,
@@ -108,18 +118,40 @@ switch (workload) {
 			n,
 		);
 		check(steps === 3 * n, `ran ${steps} steps`);
+		const half = n >> 1;
+		let steps2 = 0;
+		function* loop(): Operation<void> {
+			for (let i = 0; i < half; i++) {
+				yield* resolved();
+				steps2++;
+			}
+		}
+		const ms2 = await timed(
+			() =>
+				run(function* () {
+					const a = yield* spawn(loop);
+					const b = yield* spawn(loop);
+					yield* a;
+					yield* b;
+				}),
+			n,
+		);
+		check(steps2 === 6 * half, `two tasks ran ${steps2} steps`);
 		report({
 			value: n / ms / 1000,
 			unit: "M steps/s",
 			lowerIsBetter: false,
-			extra: { step: "until(Promise.resolve())" },
+			extra: {
+				step: "until(Promise.resolve())",
+				[EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000),
+			},
 		});
 		break;
 	}
 	case "cancel-tree": {
 		const width = scaled(100, scale);
 		await cancelTree(Math.max(1, width >> 2), 1000);
-		const ms = await cancelTree(width, 1000);
+		const ms = await cancelTree(width, 1000, true);
 		report({
 			value: (ms * 1000) / (width * 1001),
 			unit: "µs per cancelled coroutine",
@@ -159,8 +191,9 @@ switch (workload) {
 		const n = scaled(100_000, scale);
 		await cancelTree(1, 100);
 		const finals = { count: 0, started: 0 };
+		const sample = new WeakSample(100);
 		const before = await settleHeap();
-		const root = run(tree(1, n, finals));
+		const root = run(tree(1, n, finals, sample));
 		await allStarted(finals, n + 1);
 		const alive = await settleHeap();
 		await root.halt();
@@ -171,14 +204,16 @@ switch (workload) {
 			unit: "bytes per suspended task",
 			lowerIsBetter: true,
 			extra: {
-				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+				[EXTRA.retainedBytes]: round((after - before) / n),
+				[EXTRA.sampleAlive]: sample.alive(),
+				[EXTRA.sampleSize]: sample.size,
 			},
 		});
 		break;
 	}
 	case "fairness": {
 		const result = await measureFairness(
-			scale < 1 ? 1000 : 2000,
+			fairnessMs(requested),
 			async (duration) => {
 				let steps = 0;
 				const end = performance.now() + duration;

@@ -5,16 +5,20 @@ import {
 	runCoroutine,
 	withTimeout,
 	yieldNow,
-} from "../../src/index.js";
+} from "kocoro";
 import {
 	args,
 	check,
+	EXTRA,
+	fairnessMs,
 	measureFairness,
 	report,
 	round,
 	scaled,
 	settleHeap,
+	stopwatch,
 	timed,
+	WeakSample,
 } from "../protocol.js";
 
 const { workload, scale } = args();
@@ -35,6 +39,7 @@ async function suspendedTree(
 	width: number,
 	depth: number,
 	finals: { count: number },
+	sample?: WeakSample,
 ) {
 	const leaf = function* () {
 		try {
@@ -47,7 +52,10 @@ async function suspendedTree(
 	const root = scope.launch(function* () {
 		for (let i = 0; i < width; i++) {
 			this.launch(function* () {
-				for (let j = 0; j < depth; j++) this.launch(leaf);
+				for (let j = 0; j < depth; j++) {
+					const job = this.launch(leaf);
+					sample?.add(job);
+				}
 				try {
 					yield* awaitCancellation();
 				} finally {
@@ -61,15 +69,19 @@ async function suspendedTree(
 	return { scope, root };
 }
 
-async function cancelTree(width: number, depth: number): Promise<number> {
+async function cancelTree(
+	width: number,
+	depth: number,
+	profile = false,
+): Promise<number> {
 	const finals = { count: 0 };
 	const { scope, root } = await suspendedTree(width, depth, finals);
-	const t = performance.now();
-	root.cancel();
-	await scope.promise(function* () {
-		yield* root.join();
-	});
-	const ms = performance.now() - t;
+	const ms = await stopwatch(async () => {
+		root.cancel();
+		await scope.promise(function* () {
+			yield* root.join();
+		});
+	}, profile);
 	check(
 		finals.count === width * (depth + 1),
 		`finally ran ${finals.count} times`,
@@ -108,13 +120,37 @@ switch (workload) {
 			n,
 		);
 		check(steps === 3 * n, `ran ${steps} steps`);
-		report({ value: n / ms / 1000, unit: "M steps/s", lowerIsBetter: false });
+		// The same number of steps split between two coroutines: every yield goes through the
+		// run queue (with one coroutine alone, yieldNow may continue in place).
+		const half = n >> 1;
+		let steps2 = 0;
+		const loop = function* () {
+			for (let i = 0; i < half; i++) {
+				yield* yieldNow();
+				steps2++;
+			}
+		};
+		const ms2 = await timed(
+			() =>
+				runCoroutine(function* () {
+					this.launch(loop);
+					this.launch(loop);
+				}),
+			n,
+		);
+		check(steps2 === 6 * half, `two coroutines ran ${steps2} steps`);
+		report({
+			value: n / ms / 1000,
+			unit: "M steps/s",
+			lowerIsBetter: false,
+			extra: { [EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000) },
+		});
 		break;
 	}
 	case "cancel-tree": {
 		const width = scaled(100, scale);
 		await cancelTree(width, 1000); // warm up
-		const ms = await cancelTree(width, 1000);
+		const ms = await cancelTree(width, 1000, true);
 		report({
 			value: (ms * 1000) / (width * 1001),
 			unit: "µs per cancelled coroutine",
@@ -144,9 +180,10 @@ switch (workload) {
 	case "memory": {
 		const n = scaled(100_000, scale);
 		const finals = { count: 0 };
+		const sample = new WeakSample(1000);
 		await cancelTree(10, 100); // warm up
 		const before = await settleHeap();
-		const { scope, root } = await suspendedTree(1, n, finals);
+		const { scope, root } = await suspendedTree(1, n, finals, sample);
 		const alive = await settleHeap();
 		root.cancel();
 		await scope.promise(function* () {
@@ -159,14 +196,16 @@ switch (workload) {
 			unit: "bytes per suspended coroutine",
 			lowerIsBetter: true,
 			extra: {
-				"retained after cancel (bytes/coroutine)": round((after - before) / n),
+				[EXTRA.retainedBytes]: round((after - before) / n),
+				[EXTRA.sampleAlive]: sample.alive(),
+				[EXTRA.sampleSize]: sample.size,
 			},
 		});
 		break;
 	}
 	case "fairness": {
 		const result = await measureFairness(
-			scale < 1 ? 1000 : 2000,
+			fairnessMs(scale),
 			async (duration) => {
 				let steps = 0;
 				const end = performance.now() + duration;
