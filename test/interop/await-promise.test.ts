@@ -317,6 +317,68 @@ describe("awaitPromise(signal => promise)", () => {
 	});
 });
 
+describe("awaitPromise leaves nothing behind once it returns", () => {
+	it("a finished wait's signal is never aborted later: cancelling the coroutine aborts only the pending wait", async () => {
+		const signals: AbortSignal[] = [];
+		let live: AbortSignal | null = null;
+		let waiting!: () => void;
+		const lastWaitStarted = new Promise<void>((r) => {
+			waiting = r;
+		});
+		const events: string[] = [];
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				for (let i = 0; i < 1000; i++) {
+					yield* awaitPromise((signal) => {
+						signals.push(signal);
+						return Promise.resolve(i);
+					});
+				}
+				yield* awaitPromise((signal) => {
+					live = signal;
+					waiting();
+					return new Promise<never>(() => {});
+				});
+			});
+			yield* awaitPromise(lastWaitStarted);
+			job.cancel();
+			yield* job.join();
+			events.push(
+				`finished waits aborted: ${signals.filter((s) => s.aborted).length}`,
+			);
+			events.push(`pending wait aborted: ${(live as AbortSignal).aborted}`);
+		});
+		expect(signals).toHaveLength(1000);
+		expect(events).toEqual([
+			"finished waits aborted: 0",
+			"pending wait aborted: true",
+		]);
+	});
+
+	it("a promise's callbacks drop the coroutine once it resumed: a later settle of a thenable does nothing", async () => {
+		const callbacks: ((v: number) => void)[] = [];
+		const thenable: PromiseLike<number> = {
+			// biome-ignore lint/suspicious/noThenProperty: a hand-made thenable is the point
+			then(onValue) {
+				callbacks.push((v) => onValue?.(v));
+				return Promise.resolve() as never;
+			},
+		};
+		const seen: number[] = [];
+		await runCoroutine(function* () {
+			this.launch(function* () {
+				seen.push(yield* awaitPromise(thenable));
+				seen.push(yield* awaitPromise(Promise.resolve(2)));
+			});
+			yield* yieldNow();
+			callbacks[0]?.(1);
+			// A misbehaving thenable that calls back twice must not resume the coroutine again.
+			callbacks[0]?.(99);
+		});
+		expect(seen).toEqual([1, 2]);
+	});
+});
+
 describe("awaitPromise and garbage collection", () => {
 	const fixture = fileURLToPath(
 		new URL("./fixtures/gc-release.ts", import.meta.url),

@@ -130,6 +130,49 @@ describe("fetch with awaitPromise(signal => fetch(url, { signal }))", () => {
 		expect(await req.closed).toEqual({ answered: false });
 	});
 
+	it("the parent coroutine failing cancels its fetching child; the server sees the close", async () => {
+		const boom = new Error("parent failed");
+		let fetchOutcome: unknown = null;
+		let seen: SlowRequest | null = null;
+		const events: string[] = [];
+		const caught = await runCoroutine(function* () {
+			try {
+				yield* coroutineScope(function* () {
+					// The parent: starts a fetching child, then its own body fails.
+					this.launch(function* () {
+						this.launch(function* () {
+							try {
+								yield* fetchText("/slow?id=parent");
+							} catch (e) {
+								fetchOutcome = e;
+								events.push("fetch cancelled");
+								throw e;
+							}
+						});
+						const req = yield* awaitPromise(nextSlowRequest());
+						seen = req;
+						events.push(`server got ${req.id}`);
+						throw boom;
+					});
+				});
+				return null;
+			} catch (e) {
+				events.push("scope threw");
+				return e;
+			}
+		});
+		expect(caught).toBe(boom);
+		expect(events).toEqual([
+			"server got parent",
+			"fetch cancelled",
+			"scope threw",
+		]);
+		expect(fetchOutcome).toBeInstanceOf(CancellationException);
+		expect((fetchOutcome as Error).cause).toBe(boom);
+		const req = seen as SlowRequest | null;
+		expect(await req?.closed).toEqual({ answered: false });
+	});
+
 	it("a sibling's failure cancels the fetch inside coroutineScope; the server sees the close", async () => {
 		const boom = new Error("sibling failed");
 		let fetchOutcome: unknown = null;

@@ -203,3 +203,45 @@ describe("scope.promise()", () => {
 		);
 	});
 });
+
+describe("job.asAbortSignal() costs nothing until asked", () => {
+	it("no AbortController is created for jobs that never ask; one for the job that does", async () => {
+		const Original = globalThis.AbortController;
+		let created = 0;
+		class Counting extends Original {
+			constructor() {
+				super();
+				created++;
+			}
+		}
+		globalThis.AbortController = Counting;
+		try {
+			const counts: number[] = [];
+			await runCoroutine(function* () {
+				const parent = this.launch(function* () {
+					for (let i = 0; i < 50; i++) {
+						this.launch(function* () {
+							yield* awaitCancellation();
+						});
+					}
+					yield* awaitCancellation();
+				});
+				yield* yieldNow();
+				counts.push(created);
+				parent.cancel();
+				yield* parent.join();
+				counts.push(created);
+				const asked = this.launch(function* () {
+					yield* awaitCancellation();
+				});
+				const signal = asked.asAbortSignal();
+				counts.push(created);
+				asked.cancel();
+				counts.push(created, signal.aborted ? 1 : 0);
+			});
+			expect(counts).toEqual([0, 0, 1, 1, 1]);
+		} finally {
+			globalThis.AbortController = Original;
+		}
+	});
+});

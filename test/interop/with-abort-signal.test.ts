@@ -172,6 +172,41 @@ describe("withAbortSignal", () => {
 		]);
 	});
 
+	it("a caller cancelled from elsewhere cancels the block; the listener goes and the signal stays untouched", async () => {
+		const controller = new AbortController();
+		const events: string[] = [];
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				try {
+					yield* withAbortSignal(controller.signal, function* () {
+						try {
+							yield* awaitCancellation();
+						} finally {
+							events.push(
+								`block finally, listeners ${listeners(controller.signal)}`,
+							);
+						}
+					});
+				} catch (e) {
+					events.push(`caller caught ${String(e)}`);
+					throw e;
+				}
+			});
+			yield* yieldNow();
+			events.push(`listeners while running ${listeners(controller.signal)}`);
+			job.cancel("shutting down");
+			yield* job.join();
+			events.push(`listeners after ${listeners(controller.signal)}`);
+		});
+		expect(events).toEqual([
+			"listeners while running 1",
+			"block finally, listeners 1",
+			"caller caught JobCancellationException: shutting down",
+			"listeners after 0",
+		]);
+		expect(controller.signal.aborted).toBe(false);
+	});
+
 	it("many calls with one long-lived signal do not accumulate listeners", async () => {
 		const controller = new AbortController();
 		const total = await runCoroutine(function* () {
