@@ -244,6 +244,14 @@ export abstract class AbstractCoroutine<T>
 						failed = true;
 						value = e;
 					}
+				} else if (typeof (r as { then?: unknown }).then === "function") {
+					// An async iterator answers next() with a promise: throwing into it would loop forever.
+					done = true;
+					doneFailed = true;
+					result = new TypeError(
+						"A coroutine body is an async generator: write it as a plain generator function (`function* () { ... }`), and wait for promises inside it with `yield* awaitPromise(p)`",
+					);
+					break;
 				} else {
 					failed = true;
 					value = badYield(instruction);

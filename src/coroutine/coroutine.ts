@@ -105,6 +105,7 @@ export function builderArgs(
 }
 
 const AsyncFunction = (async () => {}).constructor;
+const AsyncGeneratorFunction = async function* () {}.constructor;
 
 export function checkBlock<T>(block: unknown, where: string): Block<T> {
 	if (typeof block !== "function") {
@@ -115,6 +116,11 @@ export function checkBlock<T>(block: unknown, where: string): Block<T> {
 	if (block.constructor === AsyncFunction) {
 		throw new TypeError(
 			`${where}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+		);
+	}
+	if (block.constructor === AsyncGeneratorFunction) {
+		throw new TypeError(
+			`${where}: the block is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 	return block as Block<T>;

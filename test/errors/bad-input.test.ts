@@ -238,6 +238,30 @@ describe("builders given something other than a generator function", () => {
 		);
 	});
 
+	it("an async generator function is a TypeError at the call that names the fix", () => {
+		const scope = CoroutineScope(Job());
+		const asyncGen = async function* () {};
+		for (const call of [
+			() => scope.launch(asyncGen as unknown as Block<void>),
+			() => scope.async(asyncGen as unknown as Block<void>),
+			() => runCoroutine(asyncGen as unknown as Block<void>),
+		]) {
+			expect(call).toThrow(TypeError);
+			expect(call).toThrow(/async generator function.*yield\* awaitPromise/);
+		}
+		scope.cancel();
+	});
+
+	it("a plain function returning an async generator fails the coroutine with a TypeError instead of spinning forever", async () => {
+		const asyncGen = async function* () {};
+		await expect(
+			withHangGuard(
+				runCoroutine((() => asyncGen()) as unknown as Block<void>),
+				"runCoroutine",
+			),
+		).rejects.toThrow(/async generator/);
+	});
+
 	it("cancel() with something other than a CancellationException or a string is a TypeError", () => {
 		const job = Job();
 		expect(() => job.cancel(new Error("x") as CancellationException)).toThrow(
