@@ -1,14 +1,18 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
+import { IllegalStateException } from "../errors/exceptions.js";
 import {
 	type AbstractCoroutine,
 	currentCoroutine,
 } from "./abstract-coroutine.js";
 
-function requireCurrent(what: string): AbstractCoroutine<unknown> {
+function requireCurrent(
+	what: string,
+	instead: string,
+): AbstractCoroutine<unknown> {
 	const co = currentCoroutine();
 	if (co === null) {
-		throw new Error(
-			`${what} was called outside a coroutine step: call it inside a coroutine body (a generator run by launch/async/runCoroutine), or use scope.${what.replace("()", "")} / job.${what.replace("()", "")} on a scope or job you hold`,
+		throw new IllegalStateException(
+			`${what} was called outside a coroutine step: call it inside a coroutine body (a generator run by launch/async/runCoroutine), or use ${instead} on a scope or job you hold`,
 		);
 	}
 	return co;
@@ -19,15 +23,19 @@ function requireCurrent(what: string): AbstractCoroutine<unknown> {
  * loops that do not suspend: `while (isActive()) { ... }`.
  */
 export function isActive(): boolean {
-	return requireCurrent("isActive()").isActive;
+	return requireCurrent("isActive()", "scope.isActive / job.isActive").isActive;
 }
 
 /** Throws the running coroutine's CancellationException if it is no longer active (C7). */
 export function ensureActive(): void {
-	requireCurrent("ensureActive()").ensureActive();
+	requireCurrent(
+		"ensureActive()",
+		"scope.ensureActive() / job.ensureActive()",
+	).ensureActive();
 }
 
 /** The context of the running coroutine: `currentCoroutineContext().get(CoroutineName.Key)`. */
 export function currentCoroutineContext(): CoroutineContext {
-	return requireCurrent("currentCoroutineContext()").context;
+	return requireCurrent("currentCoroutineContext()", "scope.coroutineContext")
+		.context;
 }

@@ -131,8 +131,15 @@ describe("yielding something that is not an instruction", () => {
 describe("calls outside a coroutine", () => {
 	it("isActive(), ensureActive() and currentCoroutineContext() throw a clear error", async () => {
 		for (const call of [isActive, ensureActive, currentCoroutineContext]) {
+			expect(call).toThrow(IllegalStateException);
 			expect(call).toThrow(/outside a coroutine/);
 		}
+		// Each message names an alternative that exists.
+		expect(isActive).toThrow(/use scope\.isActive \/ job\.isActive on/);
+		expect(ensureActive).toThrow(
+			/use scope\.ensureActive\(\) \/ job\.ensureActive\(\) on/,
+		);
+		expect(currentCoroutineContext).toThrow(/use scope\.coroutineContext on/);
 		// Also from a callback that a coroutine scheduled: it runs outside any step.
 		const fromCallback = await withHangGuard(
 			runCoroutine(function* () {
