@@ -23,6 +23,10 @@ class CompletableDeferredImpl<T>
 	override get className(): string {
 		return "CompletableDeferredImpl";
 	}
+	/** Kotlin's JobSupport default: only coroutines say "<Class> was cancelled". */
+	protected override defaultCancellationMessage(): string {
+		return "Job was cancelled";
+	}
 	protected override get onCancelComplete(): boolean {
 		return true;
 	}

@@ -70,6 +70,24 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 			expect(String(j.getCancellationException())).toBe(
 				"JobCancellationException: Job was cancelled",
 			);
+			// SupervisorJob() and CompletableDeferred() keep JobSupport's "Job was cancelled"
+			// (only coroutines override it with their class name), while toString names the class.
+			const s = SupervisorJob();
+			s.cancel();
+			expect(String(s.getCancellationException())).toBe(
+				"JobCancellationException: Job was cancelled",
+			);
+			const cd = CompletableDeferred<number>();
+			expect(String(cd)).toMatch(
+				/^CompletableDeferredImpl\{Active\}@[0-9a-f]+$/,
+			);
+			cd.cancel();
+			expect(String(cd.getCancellationException())).toBe(
+				"JobCancellationException: Job was cancelled",
+			);
+			expect(String(cd.getCompletionExceptionOrNull())).toBe(
+				"JobCancellationException: Job was cancelled",
+			);
 		});
 	});
 
