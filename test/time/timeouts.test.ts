@@ -8,11 +8,13 @@ import {
 	delay,
 	GlobalScope,
 	Job,
+	SupervisorJob,
 	TimeoutCancellationException,
 	withTimeout,
 	withTimeoutOrNull,
 	yieldNow,
 } from "kocoro";
+import { StandardTestDispatcher, TestCoroutineScheduler } from "kocoro/test";
 import { describe, expect, it } from "vitest";
 import { useTestBase } from "../support/test-base.js";
 
@@ -312,5 +314,77 @@ describe("delay and timeouts share one clock", () => {
 			yield* job.join();
 			expect(job.isCancelled).toBe(true);
 		});
+	});
+});
+
+/** A scope on a fresh virtual-time scheduler, driven by hand: a pending timer shows in its clock. */
+function manual() {
+	const scheduler = new TestCoroutineScheduler();
+	const scope = CoroutineScope(
+		StandardTestDispatcher(scheduler).plus(SupervisorJob()),
+	);
+	return { scheduler, scope };
+}
+
+describe("the timer is gone when the block ends (T1)", () => {
+	it("after a value, a failure, a non-suspending block and withTimeoutOrNull, no timer is left to advance the clock to", () => {
+		const { scheduler, scope } = manual();
+		const log: string[] = [];
+		scope.launch(function* () {
+			const v = yield* withTimeout(10_000, function* () {
+				yield* delay(10);
+				return "value";
+			});
+			log.push(`${v}@${scheduler.currentTime}`);
+			try {
+				yield* withTimeout(20_000, function* () {
+					yield* delay(5);
+					throw new Error("boom");
+				});
+			} catch (e) {
+				log.push(`${(e as Error).message}@${scheduler.currentTime}`);
+			}
+			const w = yield* withTimeout(30_000, function* () {
+				return "sync";
+			});
+			log.push(`${w}@${scheduler.currentTime}`);
+			const x = yield* withTimeoutOrNull(40_000, function* () {
+				yield* delay(1);
+				return "orNull";
+			});
+			log.push(`${x}@${scheduler.currentTime}`);
+		});
+		scheduler.advanceUntilIdle();
+		expect(log).toEqual(["value@10", "boom@15", "sync@15", "orNull@16"]);
+		// A timer left armed would have moved the clock to 10_000, 20_000, 30_000 or 40_000.
+		expect(scheduler.currentTime).toBe(16);
+	});
+
+	it("a timed-out block's own delay is gone too: the clock stops at the timeout", () => {
+		const { scheduler, scope } = manual();
+		const log: string[] = [];
+		scope.launch(function* () {
+			const v = yield* withTimeoutOrNull(100, function* () {
+				yield* delay(50_000);
+				return "late";
+			});
+			log.push(`${v}@${scheduler.currentTime}`);
+		});
+		scheduler.advanceUntilIdle();
+		expect(log).toEqual(["null@100"]);
+		expect(scheduler.currentTime).toBe(100);
+	});
+
+	it("cancelling a scope during a delay removes its timer", () => {
+		const { scheduler, scope } = manual();
+		const job = scope.launch(function* () {
+			yield* delay(60_000);
+		});
+		scheduler.runCurrent();
+		job.cancel();
+		scheduler.advanceUntilIdle();
+		expect(job.isCancelled).toBe(true);
+		expect(job.isCompleted).toBe(true);
+		expect(scheduler.currentTime).toBe(0);
 	});
 });
