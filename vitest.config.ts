@@ -8,6 +8,10 @@ export default defineConfig({
 	resolve: {
 		alias: [
 			{ find: /^kocoro\/test$/, replacement: src("test/index.ts") },
+			{
+				find: /^kocoro\/test\/arbitraries$/,
+				replacement: src("test/arbitraries.ts"),
+			},
 			{ find: /^kocoro\/effect$/, replacement: src("effect/index.ts") },
 			{ find: /^kocoro\/debug$/, replacement: src("debug/index.ts") },
 			{ find: /^kocoro$/, replacement: src("index.ts") },

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { checkCancellationPoints } from "kocoro/test";
+import { cancellationPoints, seeds } from "kocoro/test/arbitraries";
 import { it } from "vitest";
-import { cancellationPoints, seeds } from "../src/test/arbitraries.js";
 import { programBlock } from "./interpreter.js";
 import { DEFAULT_SHAPE, programs, showProgram } from "./program.js";
 import { parseTrace, RUNS, staticJobs } from "./support.js";

@@ -4,7 +4,7 @@
  * both traces side by side.
  */
 import fc from "fast-check";
-import { propertyRuns, seeds } from "../src/test/arbitraries.js";
+import { propertyRuns, seeds } from "kocoro/test/arbitraries";
 import { type RunResult, runOnKocoro } from "./interpreter.js";
 import { type ModelResult, runOnModel } from "./model.js";
 import type { Body, Program, ScopeKind } from "./program.js";

@@ -10,6 +10,7 @@ import ts from "typescript";
 const entries: Record<string, string> = {
 	kocoro: "src/index.ts",
 	"kocoro-test": "src/test/index.ts",
+	"kocoro-test-arbitraries": "src/test/arbitraries.ts",
 	"kocoro-effect": "src/effect/index.ts",
 	"kocoro-debug": "src/debug/index.ts",
 };
@@ -139,7 +140,7 @@ for (const [entry, file] of present) {
 	if (moduleSymbol === undefined)
 		throw new Error(`no module symbol for ${file}`);
 	const lines = [
-		`# Public API of ${entry.replace("-", "/")} (${file}); regenerate with npm run api:update`,
+		`# Public API of ${entry.replaceAll("-", "/")} (${file}); regenerate with npm run api:update`,
 	];
 	const exported = checker
 		.getExportsOfModule(moduleSymbol)

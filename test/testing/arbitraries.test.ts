@@ -1,11 +1,11 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
 import {
 	cancellationPoints,
 	delays,
 	propertyRuns,
 	seeds,
-} from "../../src/test/arbitraries.js";
+} from "kocoro/test/arbitraries";
+import { afterEach, describe, expect, it } from "vitest";
 
 const saved = process.env.KOCORO_PROPERTY_RUNS;
 afterEach(() => {

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { delay, type Suspend } from "kocoro";
 import { checkCancellationPoints } from "kocoro/test";
+import { delays, propertyRuns, seeds } from "kocoro/test/arbitraries";
 import { describe, expect, it } from "vitest";
-import { delays, propertyRuns, seeds } from "../../src/test/arbitraries.js";
 
 // --- docs/testing.md: user property test ---
 /** A pool of `size` connections: `use` borrows one for the block and always gives it back. */
@@ -60,7 +60,7 @@ it("the pool is released at every cancellation point, in any interleaving", asyn
 // --- end ---
 
 describe("docs/testing.md", () => {
-	it("shows the example above verbatim", () => {
+	it("shows the example above verbatim, with imports this file makes too", () => {
 		const doc = readFileSync(
 			new URL("../../docs/testing.md", import.meta.url),
 			"utf8",
@@ -71,6 +71,13 @@ describe("docs/testing.md", () => {
 				self,
 			)?.[1];
 		expect(example).toBeDefined();
-		expect(doc).toContain(example!.trim());
+		const block = /```ts\n((?:import [^\n]*\n)+)\n([\s\S]*?)```/
+			.exec(doc.slice(doc.indexOf("## Property tests with fast-check")))
+			?.slice(1);
+		expect(block).toBeDefined();
+		const [imports, code] = block!;
+		expect(code!.trim()).toBe(example!.trim());
+		for (const line of imports!.trim().split("\n"))
+			expect(self).toContain(line);
 	});
 });
