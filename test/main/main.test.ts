@@ -10,7 +10,12 @@ interface Run {
 	child: ChildProcess;
 	/** Resolves when stdout has printed `line` (a whole line). */
 	waitFor(line: string): Promise<void>;
-	exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+	exited: Promise<{
+		code: number | null;
+		signal: NodeJS.Signals | null;
+		stdout: string;
+		stderr: string;
+	}>;
 }
 
 function start(scenario: string): Run {
@@ -41,15 +46,11 @@ function start(scenario: string): Run {
 	child.stderr?.on("data", (d: Buffer) => {
 		stderr += d.toString();
 	});
-	const exited = new Promise<{
-		code: number | null;
-		stdout: string;
-		stderr: string;
-	}>((resolve, reject) => {
+	const exited: Run["exited"] = new Promise((resolve, reject) => {
 		child.on("error", reject);
-		child.on("close", (code) => {
+		child.on("close", (code, signal) => {
 			clearTimeout(guard);
-			resolve({ code, stdout, stderr });
+			resolve({ code, signal, stdout, stderr });
 		});
 	});
 	return {
@@ -158,5 +159,35 @@ describe("main()", () => {
 		expect(lines(stderr)[0]).toBe(
 			"Exception in main coroutine: TimeoutCancellationException: Timed out waiting for 5 ms",
 		);
+	});
+
+	it("once main() is done, Ctrl-C has its default effect again: the process is killed by SIGINT", async () => {
+		const run = start("after-main");
+		await run.waitFor("ready");
+		run.child.kill("SIGINT");
+		const { code, signal, stdout, stderr } = await run.exited;
+		expect(code).toBeNull();
+		expect(signal).toBe("SIGINT");
+		expect(lines(stdout)).toEqual(["ready"]);
+		expect(stderr).toBe("");
+	});
+
+	it("no listener, timer or handle remains after real I/O cancelled in every way", async () => {
+		const { code, stdout, stderr } = await start("no-leaks").exited;
+		expect(code).toBe(0);
+		expect(lines(stdout)).toEqual([
+			"fast: fast",
+			"direct: cancelled=true",
+			"timeout: null",
+			"parent failure: Error: parent failed",
+			"withAbortSignal: fast signal=false",
+			"effect: null",
+			// main's own keep-alive timer, cleared as the root completes
+			'resources after the work: ["Timeout"]',
+			"resources at exit: []",
+			"abort listeners at exit: 0",
+			"exit code=0 signal listeners added=0",
+		]);
+		expect(stderr).toBe("");
 	});
 });
