@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
 	awaitPromise,
@@ -314,6 +316,65 @@ describe("awaitPromise(signal => promise)", () => {
 			bad,
 			"TypeError: awaitPromise(start): start(signal) must return a Promise or a thenable, got number 3",
 		]);
+	});
+});
+
+describe("awaitPromise(signal => ...) cancels Node's own signal-taking APIs", () => {
+	it("node:timers/promises: the sleep is aborted, rejecting with an AbortError caused by the CancellationException", async () => {
+		let timer: Promise<unknown> | null = null;
+		let caught: unknown = null;
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				try {
+					yield* awaitPromise((signal) => {
+						timer = sleep(60_000, "late", { signal });
+						return timer;
+					});
+				} catch (e) {
+					caught = e;
+				}
+			});
+			yield* yieldNow();
+			job.cancel();
+			yield* job.join();
+		});
+		const rejection = await (timer as Promise<unknown> | null)?.then(
+			() => null,
+			(e: unknown) => e,
+		);
+		expect((rejection as Error).name).toBe("AbortError");
+		expect((rejection as Error).cause).toBe(caught);
+		expect(caught).toBeInstanceOf(CancellationException);
+	});
+
+	it("node:child_process: the child process is killed", async () => {
+		let exit: Promise<[number | null, string | null]> | null = null;
+		let up!: () => void;
+		const childIsUp = new Promise<void>((r) => {
+			up = r;
+		});
+		await runCoroutine(function* () {
+			const job = this.launch(function* () {
+				yield* awaitPromise((signal) => {
+					const child = spawn(
+						process.execPath,
+						["-e", "setTimeout(() => {}, 60000); console.log('up')"],
+						{ signal, stdio: ["ignore", "pipe", "ignore"] },
+					);
+					child.on("error", () => {}); // the AbortError of the kill
+					exit = new Promise((resolve) =>
+						child.on("exit", (code, sig) => resolve([code, sig])),
+					);
+					child.stdout.once("data", up);
+					return once(child, "exit");
+				});
+			});
+			// Cancel once the child is up and running.
+			yield* awaitPromise(childIsUp);
+			job.cancel();
+			yield* job.join();
+		});
+		expect(await exit).toEqual([null, "SIGTERM"]);
 	});
 });
 
