@@ -790,6 +790,49 @@ describe("yield (C12)", () => {
 		});
 	});
 
+	it("on Dispatchers.Default with nothing else queued (where it goes on in place), it still checks cancellation first", async () => {
+		await t.runTest(function* () {
+			const job = this.launch(function* () {
+				t.expect(2);
+				yield* yieldNow(); // alone in the queue: goes on in place
+				t.expect(3);
+				currentCoroutineContext().get(Job.Key)?.cancel();
+				try {
+					yield* yieldNow();
+					t.expectUnreached();
+				} catch (e) {
+					t.expect(4);
+					expect(e).toBeInstanceOf(CancellationException);
+				}
+			});
+			t.expect(1);
+			yield* job.join();
+			t.finish(5);
+		});
+	});
+
+	it("a coroutine looping on yield alone is cancelled from a timer at its next yield", async () => {
+		await t.runTest(function* () {
+			const looper = this.launch(function* () {
+				try {
+					for (;;) yield* yieldNow();
+				} catch (e) {
+					t.expect(2);
+					expect(e).toBeInstanceOf(CancellationException);
+					throw e;
+				}
+			});
+			this.launch(function* () {
+				yield* delay(5); // a timer must get its turn between the yields
+				t.expect(1);
+				looper.cancel();
+			});
+			yield* looper.join();
+			expect(looper.isCancelled).toBe(true);
+			t.finish(3);
+		});
+	});
+
 	it("puts the coroutine at the tail of the queue: round-robin", async () => {
 		await t.runTest(function* () {
 			this.launch(function* () {
