@@ -112,6 +112,11 @@ function* fetchWithRetry(
 			}
 			problem = `timed out after ${REQUEST_TIMEOUT_MS} ms`;
 		} catch (e) {
+			if (e instanceof CancellationException) {
+				log(
+					`${stamp()}  [w${worker}] cancelled ${path} during attempt ${attempt} (${e.message})`,
+				);
+			}
 			if (!(e instanceof HttpError) || e.status !== 503) throw e;
 			problem = "HTTP 503";
 		}
@@ -127,7 +132,16 @@ function* fetchWithRetry(
 		log(
 			`${stamp()}  [w${worker}] retry  ${path} in ${backoff} ms (${problem})`,
 		);
-		yield* delay(backoff);
+		try {
+			yield* delay(backoff);
+		} catch (e) {
+			if (e instanceof CancellationException) {
+				log(
+					`${stamp()}  [w${worker}] cancelled ${path} while backing off (${e.message})`,
+				);
+			}
+			throw e;
+		}
 	}
 }
 
@@ -159,6 +173,10 @@ function* worker(
 }
 
 function* crawl(base: string, report: Report): Suspend<void> {
+	log(
+		`Crawl: ${PAGES.length} pages, ${WORKERS} workers, ${REQUEST_TIMEOUT_MS} ms per attempt, ` +
+			`up to ${MAX_ATTEMPTS} attempts with backoff`,
+	);
 	const queue = [...PAGES];
 	yield* coroutineScope(function* () {
 		for (let id = 1; id <= WORKERS; id++) {
@@ -171,10 +189,14 @@ function* crawl(base: string, report: Report): Suspend<void> {
 
 /** Three downloads at once; one fails, which cancels its siblings; the failure is reported. */
 function* thumbnailBatch(base: string, report: Report): Suspend<void> {
+	const paths = ["/thumb/1", "/thumb/2", "/broken"];
+	log(
+		`Batch: ${paths.join(", ")} at once; the first failure cancels the others`,
+	);
 	const cancelled: string[] = [];
 	try {
 		yield* coroutineScope(function* () {
-			for (const path of ["/thumb/1", "/thumb/2", "/broken"]) {
+			for (const path of paths) {
 				this.launch(function* () {
 					try {
 						yield* get(base, path);
@@ -193,26 +215,39 @@ function* thumbnailBatch(base: string, report: Report): Suspend<void> {
 	}
 }
 
-function parseDeadline(args: string[]): number | null {
-	const i = args.indexOf("--deadline");
-	if (i < 0) return null;
-	const ms = Number(args[i + 1]);
-	if (!Number.isFinite(ms) || ms < 0) {
-		throw new RangeError(
-			`--deadline expects a number of milliseconds, got ${args[i + 1]}`,
-		);
+const USAGE = "usage: npm start [-- --deadline <milliseconds>]";
+
+/** The `--deadline` in milliseconds, or null; a string says what is wrong with the arguments. */
+function parseArgs(args: string[]): { deadline: number | null } | string {
+	if (args.length === 0) return { deadline: null };
+	if (args[0] !== "--deadline" || args.length !== 2) {
+		return `unexpected arguments: ${args.join(" ")}`;
 	}
-	return ms;
+	const ms = Number(args[1]);
+	if (args[1]?.trim() === "" || !Number.isFinite(ms) || ms < 0) {
+		return `--deadline expects a number of milliseconds, got ${JSON.stringify(args[1])}`;
+	}
+	return { deadline: ms };
 }
 
-main(CoroutineName("demo"), function* () {
-	const deadline = parseDeadline(process.argv.slice(2));
+const parsed = parseArgs(process.argv.slice(2));
+if (typeof parsed === "string") {
+	process.stderr.write(`demo: ${parsed}\n${USAGE}\n`);
+	process.exitCode = 2;
+} else {
+	main(CoroutineName("demo"), function* () {
+		yield* demo(parsed.deadline);
+	});
+}
+
+function* demo(deadline: number | null): Suspend<void> {
 	const report = new Report();
 	const server: DemoServer = yield* awaitPromise(startDemoServer());
 	log(
-		`kocoro demo: ${PAGES.length} pages from ${server.url}, ${WORKERS} workers, ` +
-			`${REQUEST_TIMEOUT_MS} ms per attempt, ${MAX_ATTEMPTS} attempts` +
-			(deadline === null ? "" : `, deadline ${deadline} ms`),
+		`kocoro demo: a local server at ${server.url}` +
+			(deadline === null
+				? "; press Ctrl-C to cancel everything"
+				: `; everything is cancelled after ${deadline} ms (or on Ctrl-C)`),
 	);
 	try {
 		const work = function* (): Suspend<true> {
@@ -235,4 +270,4 @@ main(CoroutineName("demo"), function* () {
 		});
 		report.print();
 	}
-});
+}

@@ -96,6 +96,7 @@ describe("examples/demo.ts", () => {
 		);
 		expect(fields.get("stopped by")).toBe("nothing, all work completed");
 		expectFullCleanup(fields);
+		expect(stdout).not.toContain("] cancelled ");
 		// Progress was printed as it went: retries with backoff, then the gave-up lines.
 		expect(stdout).toContain("retry  /flaky/1 in 50 ms (HTTP 503)");
 		expect(stdout).toContain("retry  /flaky/1 in 100 ms (HTTP 503)");
@@ -122,6 +123,11 @@ describe("examples/demo.ts", () => {
 			`${fields.get("cancelled")}, ${fields.get("not started")}`,
 		).toContain("/slow");
 		expectFullCleanup(fields);
+		expectCancellationsReported(
+			stdout,
+			fields,
+			'Coroutine "demo" timed out waiting for 300 ms',
+		);
 	}, 20_000);
 
 	it("SIGINT (Ctrl-C) cancels everything through main(): summary, cleanup, exit code 130", async () => {
@@ -145,5 +151,51 @@ describe("examples/demo.ts", () => {
 		expectEveryPageAccounted(fields);
 		expect(fields.get("timed out")).toBe("none");
 		expectFullCleanup(fields);
+		// Every page the summary calls cancelled was reported as it happened, with the reason.
+		expectCancellationsReported(stdout, fields, "SIGINT received");
+	}, 20_000);
+
+	it("bad arguments print the usage and exit 2 without starting anything", async () => {
+		const cases: [string[], string][] = [
+			[
+				["--deadline", "soon"],
+				'demo: --deadline expects a number of milliseconds, got "soon"',
+			],
+			[["--deadline"], "demo: unexpected arguments: --deadline"],
+			[["--verbose"], "demo: unexpected arguments: --verbose"],
+		];
+		for (const [args, message] of cases) {
+			const { code, stdout, stderr } = await run(process.execPath, [
+				"--import",
+				"tsx",
+				"examples/demo.ts",
+				...args,
+			]);
+			expect(code).toBe(2);
+			expect(stdout).toBe("");
+			expect(stderr).toBe(
+				`${message}\nusage: npm start [-- --deadline <milliseconds>]\n`,
+			);
+		}
 	}, 20_000);
 });
+
+function expectCancellationsReported(
+	stdout: string,
+	fields: Map<string, string>,
+	reason: string,
+): void {
+	const cancelled = fields.get("cancelled") ?? "none";
+	const reported = stdout
+		.split("\n")
+		.map((l) =>
+			/\] cancelled (\S+) (?:during attempt \d+|while backing off) \((.*)\)$/.exec(
+				l,
+			),
+		)
+		.filter((m) => m !== null)
+		.map((m) => [m[1], m[2]]);
+	const expected = cancelled === "none" ? [] : cancelled.split(", ");
+	expect(reported.map(([path]) => path).sort()).toEqual([...expected].sort());
+	for (const [, why] of reported) expect(why).toBe(reason);
+}
