@@ -52,6 +52,7 @@ export function userFrames(stack: string): string[] {
 			(line) =>
 				line.startsWith("at ") &&
 				!line.includes("node:internal") &&
+				!line.endsWith("(<anonymous>)") &&
 				!internalDirs.some((dir) => line.includes(dir)),
 		)
 		.slice(0, MAX_STACK_FRAMES);

@@ -3,7 +3,7 @@ import { CancellationException } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
 	type CancellableContinuation,
-	suspendCancellableCoroutine,
+	suspendCancellableCoroutineOn,
 } from "../intrinsics/suspend-cancellable-coroutine.js";
 
 /**
@@ -45,46 +45,52 @@ export function awaitPromise<T>(
 			`awaitPromise(promise): expected a Promise, a thenable or a function (signal) => Promise, got ${describe(promise)}`,
 		);
 	}
-	return suspendCancellableCoroutine<T>((cont) => {
-		const box: ContinuationBox<T> = { cont };
-		cont.invokeOnCancellation(() => {
-			box.cont = null;
-		});
-		subscribe(promise, box);
-	});
+	return suspendCancellableCoroutineOn<T>(
+		"awaitPromise (a promise)",
+		(cont) => {
+			const box: ContinuationBox<T> = { cont };
+			cont.invokeOnCancellation(() => {
+				box.cont = null;
+			});
+			subscribe(promise, box);
+		},
+	);
 }
 
 function awaitStarted<T>(
 	start: (signal: AbortSignal) => PromiseLike<T>,
 ): Suspend<T> {
-	return suspendCancellableCoroutine<T>((cont) => {
-		// Already cancelled: throw at the suspension point without starting the operation.
-		ensureActive();
-		const controller = new AbortController();
-		let promise: PromiseLike<T>;
-		try {
-			promise = start(controller.signal);
-		} catch (e) {
-			cont.resumeWithException(toRejection(e));
-			return;
-		}
-		if (!isThenable(promise)) {
-			cont.resumeWithException(
-				new TypeError(
-					`awaitPromise(start): start(signal) must return a Promise or a thenable, got ${describe(promise)}`,
-				),
-			);
-			return;
-		}
-		const box: ContinuationBox<T> = { cont };
-		cont.invokeOnCancellation((cause) => {
-			box.cont = null;
-			controller.abort(
-				cause ?? new CancellationException("The coroutine was cancelled"),
-			);
-		});
-		subscribe(promise, box);
-	});
+	return suspendCancellableCoroutineOn<T>(
+		"awaitPromise (a promise started with an AbortSignal)",
+		(cont) => {
+			// Already cancelled: throw at the suspension point without starting the operation.
+			ensureActive();
+			const controller = new AbortController();
+			let promise: PromiseLike<T>;
+			try {
+				promise = start(controller.signal);
+			} catch (e) {
+				cont.resumeWithException(toRejection(e));
+				return;
+			}
+			if (!isThenable(promise)) {
+				cont.resumeWithException(
+					new TypeError(
+						`awaitPromise(start): start(signal) must return a Promise or a thenable, got ${describe(promise)}`,
+					),
+				);
+				return;
+			}
+			const box: ContinuationBox<T> = { cont };
+			cont.invokeOnCancellation((cause) => {
+				box.cont = null;
+				controller.abort(
+					cause ?? new CancellationException("The coroutine was cancelled"),
+				);
+			});
+			subscribe(promise, box);
+		},
+	);
 }
 
 /** Attaches callbacks that close over the box only, never over the continuation itself. */

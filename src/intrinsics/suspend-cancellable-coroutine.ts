@@ -44,7 +44,10 @@ class ContinuationImpl<T> implements CancellableContinuation<T>, Suspension {
 	result: unknown = undefined;
 	private handler: ((cause: Error | null) => void) | null = null;
 
-	constructor(private readonly co: SuspendingCoroutine) {}
+	constructor(
+		private readonly co: SuspendingCoroutine,
+		private readonly what: string,
+	) {}
 
 	get isActive(): boolean {
 		return this.state <= SUSPENDED_STATE;
@@ -135,18 +138,19 @@ class ContinuationImpl<T> implements CancellableContinuation<T>, Suspension {
 	}
 
 	describe(): string {
-		return "suspendCancellableCoroutine";
+		return this.what;
 	}
 }
 
 class SuspendCancellableInstruction<T> extends Instruction<T> {
 	constructor(
 		private readonly body: (cont: CancellableContinuation<T>) => void,
+		private readonly what: string,
 	) {
 		super();
 	}
 	execute(co: SuspendingCoroutine): unknown {
-		const cont = new ContinuationImpl<T>(co);
+		const cont = new ContinuationImpl<T>(co, this.what);
 		this.body(cont);
 		// C4: an exception that came first wins; then cancellation; then the value.
 		if (cont.state === RESUMED_WITH_EXCEPTION) throw cont.result;
@@ -183,5 +187,16 @@ export function suspendCancellableCoroutine<T>(
 			"suspendCancellableCoroutine(body): body must be a function",
 		);
 	}
-	return new SuspendCancellableInstruction(body);
+	return new SuspendCancellableInstruction(body, "suspendCancellableCoroutine");
+}
+
+/**
+ * @internal `suspendCancellableCoroutine` whose wait the debug dump shows as `what` (for
+ * example `awaitPromise (a promise)`) instead of `suspendCancellableCoroutine`.
+ */
+export function suspendCancellableCoroutineOn<T>(
+	what: string,
+	body: (cont: CancellableContinuation<T>) => void,
+): Suspend<T> {
+	return new SuspendCancellableInstruction(body, what);
 }

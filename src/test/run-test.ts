@@ -19,7 +19,7 @@
  */
 import { CoroutineExceptionHandler } from "../context/coroutine-exception-handler.js";
 import type { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
-import { formatTrees } from "../debug/dump.js";
+import { formatTrees, userFrames } from "../debug/dump.js";
 import {
 	addCreationListener,
 	LiveCoroutines,
@@ -59,7 +59,7 @@ export const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 /** Real milliseconds of tasks run before the event loop gets a turn. */
 const SLICE_MS = 10;
 /** How the runtime describes waits that only the outside world ends (promises, callbacks). */
-const WAITS_OUTSIDE = /^(suspendCancellableCoroutine|awaitPromise|promise)/;
+const WAITS_OUTSIDE = /^(suspendCancellableCoroutine|awaitPromise)/;
 /** Idle turns with `setImmediate` before polling with 1 ms timers instead. */
 const BUSY_IDLE_TURNS = 100;
 
@@ -272,6 +272,16 @@ class TestRun {
 		return jobLabel(co);
 	}
 
+	/** Where `job` was created, as indented lines (only while DebugProbes record stacks). */
+	private createdAt(job: Job | null | undefined): string {
+		const stack = (job as { creationStack?: unknown } | null | undefined)
+			?.creationStack;
+		if (typeof stack !== "string") return "";
+		return userFrames(stack)
+			.map((frame) => `\n      created ${frame}`)
+			.join("");
+	}
+
 	private leftovers(): ProbedCoroutine[] {
 		return [...this.tracked].filter(
 			(co) => !co.isCompleted && !isBackground(co.dispatchContext),
@@ -287,8 +297,9 @@ class TestRun {
 			if (isCancellation(bodyFailure)) {
 				lines.push(`the test body was cancelled: ${String(bodyFailure)}`);
 			} else {
+				const origin = this.origins.get(bodyFailure);
 				lines.push(
-					`${String(bodyFailure)}\n    thrown in ${this.label(this.origins.get(bodyFailure))}`,
+					`${String(bodyFailure)}\n    thrown in ${this.label(origin)}${this.createdAt(origin)}`,
 				);
 			}
 		}
@@ -299,7 +310,9 @@ class TestRun {
 				origin !== undefined && origin !== f.job
 					? ` (thrown in ${this.label(origin)})`
 					: "";
-			lines.push(`${String(f.error)}\n    uncaught in ${f.where}${first}`);
+			lines.push(
+				`${String(f.error)}\n    uncaught in ${f.where}${first}${this.createdAt(f.job)}`,
+			);
 		}
 		const left = this.leftovers();
 		const details = {

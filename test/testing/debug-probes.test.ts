@@ -1,4 +1,6 @@
 import {
+	awaitCancellation,
+	awaitPromise,
 	CoroutineName,
 	CoroutineScope,
 	coroutineScope,
@@ -60,6 +62,49 @@ describe("DebugProbes", () => {
 			'  - "fresh":DeferredCoroutine{Active}@#: queued to run',
 		]);
 		parent.cancel();
+		scope.cancel();
+		scheduler.advanceUntilIdle();
+		expect(DebugProbes.dumpCoroutines()).toBe(
+			"Coroutines dump (0 live coroutines)",
+		);
+	});
+
+	it("names what each coroutine waits on: await of which deferred, a promise, a delay's time left", () => {
+		DebugProbes.install();
+		const { scheduler, scope } = manualScope();
+		const answer = scope.async(CoroutineName("answer"), function* () {
+			yield* delay(250);
+			return 42;
+		});
+		scope.launch(CoroutineName("asker"), function* () {
+			yield* answer.await();
+		});
+		scope.launch(CoroutineName("fetcher"), function* () {
+			yield* awaitPromise(new Promise<never>(() => {}));
+		});
+		scope.launch(CoroutineName("aborter"), function* () {
+			yield* awaitPromise(() => new Promise<never>(() => {}));
+		});
+		scope.launch(CoroutineName("waiter"), function* () {
+			yield* awaitCancellation();
+		});
+		scope.launch(CoroutineName("sleeper"), function* () {
+			yield* delay(Number.POSITIVE_INFINITY);
+		});
+		scheduler.advanceTimeBy(100);
+		const lines = normalized(DebugProbes.dumpCoroutines())
+			.split("\n")
+			.filter((l) => !l.includes("created at"));
+		expect(lines).toEqual([
+			"Coroutines dump (6 live coroutines)",
+			"- SupervisorJobImpl{Active}@#: waiting for its children",
+			'  - "answer":DeferredCoroutine{Active}@#: suspended on delay(150ms left)',
+			'  - "asker":StandaloneCoroutine{Active}@#: suspended on await of "answer":DeferredCoroutine{Active}@#',
+			'  - "fetcher":StandaloneCoroutine{Active}@#: suspended on awaitPromise (a promise)',
+			'  - "aborter":StandaloneCoroutine{Active}@#: suspended on awaitPromise (a promise started with an AbortSignal)',
+			'  - "waiter":StandaloneCoroutine{Active}@#: suspended on awaitCancellation()',
+			'  - "sleeper":StandaloneCoroutine{Active}@#: suspended on delay(Infinity)',
+		]);
 		scope.cancel();
 		scheduler.advanceUntilIdle();
 		expect(DebugProbes.dumpCoroutines()).toBe(

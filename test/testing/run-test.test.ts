@@ -8,14 +8,16 @@ import {
 	supervisorScope,
 	TimeoutCancellationException,
 	withTimeout,
+	withTimeoutOrNull,
 } from "kocoro";
+import { DebugProbes } from "kocoro/debug";
 import {
 	RunTestError,
 	runTest,
 	StandardTestDispatcher,
 	UncompletedCoroutinesError,
 } from "kocoro/test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 /** The error runTest rejected with (fails if it resolved). */
 async function rejection(p: Promise<void>): Promise<RunTestError> {
@@ -234,7 +236,7 @@ describe("coroutines left running", () => {
 		);
 		expect(e).toBeInstanceOf(UncompletedCoroutinesError);
 		expect(e.message).toMatch(
-			/: the test body did not complete within 50 ms of real time\.\nLive coroutines \(2 live coroutines\)\n- DeferredCoroutine\{Completing\}@[0-9a-f]+: waiting for its children\n {2}- "stuck":StandaloneCoroutine\{Active\}@[0-9a-f]+: suspended on suspendCancellableCoroutine$/,
+			/: the test body did not complete within 50 ms of real time\.\nLive coroutines \(2 live coroutines\)\n- DeferredCoroutine\{Completing\}@[0-9a-f]+: waiting for its children\n {2}- "stuck":StandaloneCoroutine\{Active\}@[0-9a-f]+: suspended on awaitPromise \(a promise\)$/,
 		);
 	});
 
@@ -273,5 +275,245 @@ describe("seeds", () => {
 		for (let seed = 0; seed < 10; seed++)
 			orders.add((await orderFor(seed)).join());
 		expect(orders.size).toBeGreaterThan(5);
+	});
+});
+
+describe("driving the clock from the body", () => {
+	it("runCurrent, advanceTimeBy and advanceUntilIdle, with exact times", async () => {
+		await runTest(function* () {
+			const s = this.testScheduler;
+			const log: string[] = [];
+			this.launch(function* () {
+				log.push(`start@${s.currentTime}`);
+				yield* delay(100);
+				log.push(`a@${s.currentTime}`);
+				yield* delay(100);
+				log.push(`b@${s.currentTime}`);
+			});
+			expect(log).toEqual([]); // queued, not started
+			s.runCurrent();
+			expect(log).toEqual(["start@0"]);
+			s.advanceTimeBy(100); // due exactly at 100: not yet
+			expect(s.currentTime).toBe(100);
+			expect(log).toEqual(["start@0"]);
+			s.runCurrent();
+			expect(log).toEqual(["start@0", "a@100"]);
+			s.advanceUntilIdle();
+			expect(log).toEqual(["start@0", "a@100", "b@200"]);
+			expect(s.currentTime).toBe(200);
+		});
+	});
+
+	it("withTimeoutOrNull follows the virtual clock; a block that finishes first keeps its value", async () => {
+		await runTest(function* () {
+			const s = this.testScheduler;
+			const late = yield* withTimeoutOrNull(500, function* () {
+				yield* delay(1_000);
+				return "late";
+			});
+			expect(late).toBeNull();
+			expect(s.currentTime).toBe(500);
+			const early = yield* withTimeout(500, function* () {
+				yield* delay(300);
+				return "early";
+			});
+			expect(early).toBe("early");
+			expect(s.currentTime).toBe(800);
+			yield* delay(60_000); // the cancelled timeout left no timer behind
+			expect(s.currentTime).toBe(60_800);
+		});
+	});
+});
+
+describe("sleeping before advancing the clock cannot deadlock", () => {
+	it("the body waits on a promise that only a virtual-time coroutine resolves, then advances", async () => {
+		await runTest(function* () {
+			const s = this.testScheduler;
+			let resolve!: (v: string) => void;
+			const ready = new Promise<string>((r) => {
+				resolve = r;
+			});
+			this.launch(function* () {
+				yield* delay(1_000);
+				resolve(`ready at ${s.currentTime}`);
+			});
+			// Effect's TestClock trap: the test waits before it moves the clock. Here nobody has to.
+			expect(yield* awaitPromise(ready)).toBe("ready at 1000");
+			expect(s.currentTime).toBe(1_000);
+			s.advanceTimeBy(500);
+			expect(s.currentTime).toBe(1_500);
+		});
+	});
+
+	it("the body sleeps in real time (a real setTimeout) while a virtual timer is pending, then advances", async () => {
+		const started = performance.now();
+		await runTest(function* () {
+			const s = this.testScheduler;
+			const log: string[] = [];
+			this.launch(function* () {
+				yield* delay(1_000);
+				log.push(`timer at ${s.currentTime}`);
+			});
+			yield* awaitPromise(
+				new Promise<void>((resolve) => setTimeout(resolve, 100)),
+			);
+			log.push(`slept; clock at ${s.currentTime}`);
+			s.advanceTimeBy(500);
+			log.push(`advanced; clock at ${s.currentTime}`);
+			// The clock did not wait for the real sleep: the timer fired while the body slept.
+			expect(log).toEqual([
+				"timer at 1000",
+				"slept; clock at 1000",
+				"advanced; clock at 1500",
+			]);
+		});
+		expect(performance.now() - started).toBeGreaterThanOrEqual(99);
+	});
+
+	it("the body sleeps in virtual time inside runCurrent's reach: a child that advances the clock is not needed", async () => {
+		await runTest(function* () {
+			const s = this.testScheduler;
+			const ticks: number[] = [];
+			this.launch(function* () {
+				for (let i = 0; i < 3; i++) {
+					yield* delay(10);
+					ticks.push(s.currentTime);
+				}
+			});
+			yield* delay(25); // sleeps before anyone advances: the clock jumps timer to timer
+			expect(ticks).toEqual([10, 20]);
+			s.advanceTimeBy(10);
+			expect(ticks).toEqual([10, 20, 30]);
+			expect(s.currentTime).toBe(35);
+		});
+	});
+});
+
+describe("the real-time limit", () => {
+	it("is 60 s by default", async () => {
+		const realNow = performance.now.bind(performance);
+		let calls = 0;
+		// After the deadline is set, real time appears to jump by 60 s + 1 ms.
+		const spy = vi
+			.spyOn(performance, "now")
+			.mockImplementation(() => realNow() + (calls++ === 0 ? 0 : 60_001));
+		try {
+			const e = await rejection(
+				runTest(function* () {
+					this.launch(CoroutineName("forever"), function* () {
+						yield* awaitPromise(new Promise<never>(() => {}));
+					});
+				}),
+			);
+			expect(e).toBeInstanceOf(UncompletedCoroutinesError);
+			expect(e.message).toMatch(
+				/^runTest failed at virtual time 0 ms \(no seed[^)]*\): the test body did not complete within 60000 ms of real time\.\nLive coroutines \(2 live coroutines\)\n/,
+			);
+			expect(e.message).toMatch(
+				/"forever":StandaloneCoroutine\{Active\}@[0-9a-f]+: suspended on awaitPromise \(a promise\)$/,
+			);
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it("is configurable, and counts real time only: virtual delays never reach it", async () => {
+		await runTest(
+			function* () {
+				yield* delay(3_600_000); // an hour of virtual time within a 1 s real limit
+				expect(this.testScheduler.currentTime).toBe(3_600_000);
+			},
+			{ timeout: 1_000 },
+		);
+	});
+});
+
+describe("creation sites in failure messages", () => {
+	afterEach(() => {
+		while (DebugProbes.isInstalled) DebugProbes.uninstall();
+	});
+
+	it("appear under the failing coroutine and in the dump of leftovers when DebugProbes are installed", async () => {
+		DebugProbes.install();
+		const failed = await rejection(
+			runTest(function* () {
+				this.launch(CoroutineName("worker"), function* () {
+					yield* delay(10);
+					throw new Error("boom");
+				});
+			}),
+		);
+		expect(failed.message).toMatch(
+			/\n {4}thrown in "worker":StandaloneCoroutine@[0-9a-f]+\n {6}created at .*run-test\.test\.ts:\d+:\d+/,
+		);
+		const leaked = await rejection(
+			runTest(function* () {
+				CoroutineScope(StandardTestDispatcher()).launch(
+					CoroutineName("leak"),
+					function* () {
+						yield* awaitCancellation();
+					},
+				);
+				yield* delay(1);
+			}),
+		);
+		expect(leaked.message).toMatch(
+			/"leak":StandaloneCoroutine\{Active\}@[0-9a-f]+: suspended on awaitCancellation\(\)\n {6}created at .*run-test\.test\.ts:\d+:\d+/,
+		);
+	});
+
+	it("are absent when DebugProbes are not installed", async () => {
+		const failed = await rejection(
+			runTest(function* () {
+				this.launch(CoroutineName("worker"), function* () {
+					throw new Error("boom");
+				});
+			}),
+		);
+		expect(failed.message).not.toContain("created at");
+	});
+});
+
+describe("a failing seeded test can be replayed from its message", () => {
+	/** Two writers race on a shared counter; the test is correct only in FIFO order. */
+	const racy = (seed: number | undefined) =>
+		runTest(
+			function* () {
+				const order: string[] = [];
+				for (const name of ["first", "second", "third"]) {
+					this.launch(CoroutineName(name), function* () {
+						yield* delay(1);
+						order.push(name);
+					});
+				}
+				yield* delay(2);
+				if (order.join() !== "first,second,third")
+					throw new Error(`out of order: ${order.join()}`);
+			},
+			seed === undefined ? {} : { seed },
+		);
+
+	it("prints the seed; the same seed fails the same way", async () => {
+		await racy(undefined); // FIFO: passes
+		let failure: RunTestError | null = null;
+		for (let seed = 0; failure === null; seed++) {
+			expect(seed).toBeLessThan(50); // some seed reorders three writers
+			try {
+				await racy(seed);
+			} catch (e) {
+				failure = e as RunTestError;
+			}
+		}
+		const printed =
+			/\(seed (\d+); replay with runTest\(block, \{ seed: \1 \}\)\)/.exec(
+				failure.message,
+			);
+		expect(printed).not.toBeNull();
+		expect(Number(printed![1])).toBe(failure.seed);
+		const replay = await rejection(racy(Number(printed![1])));
+		// The same failure, word for word (job ids are global counters, so they are left out).
+		const withoutIds = (m: string) => m.replace(/@[0-9a-f]+/g, "@#");
+		expect(withoutIds(replay.message)).toBe(withoutIds(failure.message));
+		expect(replay.message).toMatch(/\n {2}Error: out of order: /);
 	});
 });
