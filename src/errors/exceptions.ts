@@ -79,12 +79,15 @@ function describe(v: unknown): string {
 /**
  * Kotlin's `addSuppressed`: appends `other` to `target.suppressed` (a non-enumerable array created
  * on first use). An exception already there, or the target itself, is not added twice.
+ * Never throws: it runs inside job transitions. A target that cannot take the array (frozen, or
+ * whose own `suppressed` is not an array, as `SuppressedError`'s) is left as it is.
  */
 export function addSuppressed(target: Error, other: Error): void {
 	if (other === target) return;
 	const holder = target as Error & { suppressed?: Error[] };
-	let list = holder.suppressed;
+	let list: unknown = holder.suppressed;
 	if (list === undefined) {
+		if (!Object.isExtensible(target)) return;
 		list = [];
 		Object.defineProperty(target, "suppressed", {
 			value: list,
@@ -93,6 +96,7 @@ export function addSuppressed(target: Error, other: Error): void {
 			enumerable: false,
 		});
 	}
+	if (!Array.isArray(list) || Object.isFrozen(list)) return;
 	if (!list.includes(other)) list.push(other);
 }
 

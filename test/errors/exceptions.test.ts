@@ -134,6 +134,45 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 		);
 	});
 
+	it("a first failure that cannot take suppressed (frozen, or a non-array `suppressed` as SuppressedError has) is still rethrown by identity, untouched", async () => {
+		const frozen = Object.freeze(new Error("frozen"));
+		const withOwnSuppressed = Object.assign(new Error("own"), {
+			suppressed: new Error("its own suppressed value"),
+		});
+		for (const first of [frozen, withOwnSuppressed]) {
+			const ownSuppressed = (first as { suppressed?: unknown }).suppressed;
+			t.reset();
+			await t.runTest(
+				function* () {
+					this.launch(function* () {
+						try {
+							t.expect(1);
+							yield* awaitCancellation();
+						} finally {
+							t.expect(3);
+							// biome-ignore lint/correctness/noUnsafeFinally: the rule under test
+							throw new Error("later");
+						}
+					});
+					this.launch(function* () {
+						t.expect(2);
+						throw first;
+					});
+				},
+				{
+					expected: (e) => {
+						t.finish(4);
+						t.expectSame([e], [first]);
+						expect((e as { suppressed?: unknown }).suppressed).toBe(
+							ownSuppressed,
+						);
+						return true;
+					},
+				},
+			);
+		}
+	});
+
 	it("a failure beats an earlier CancellationException: the cancellation turns into that failure (E2)", async () => {
 		const boom = new Error("boom");
 		await t.runTest(function* () {
