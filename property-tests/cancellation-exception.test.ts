@@ -8,11 +8,14 @@ import {
 	expectRunTestPassed,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
+
+reportPrograms("cancellation-exception");
 
 it(
 	"a CancellationException never cancels a parent; join, await and scopes see what the model says (P7, C6, C9, C10, E8)",

@@ -4,7 +4,16 @@ import { cancellationPoints, seeds } from "kocoro/test/arbitraries";
 import { it } from "vitest";
 import { programBlock } from "./interpreter.js";
 import { DEFAULT_SHAPE, programs, showProgram } from "./program.js";
-import { parseTrace, RUNS, staticJobs } from "./support.js";
+import {
+	countProgram,
+	countRun,
+	parseTrace,
+	RUNS,
+	reportPrograms,
+	staticJobs,
+} from "./support.js";
+
+reportPrograms("cancellation-points");
 
 it(
 	"a program cancelled at any suspension point (or failing beside it) runs every finally once, finishes every cleanup and leaves nothing",
@@ -15,6 +24,7 @@ it(
 				seeds(),
 				cancellationPoints(),
 				async (p, seed, { point, mode }) => {
+					countProgram(seed);
 					const { block, lastRun } = programBlock(p);
 					const jobs = staticJobs(p);
 					const fail = (rule: string, trace: readonly string[]): never => {
@@ -26,6 +36,7 @@ it(
 						block,
 						() => {
 							const run = lastRun();
+							countRun(run.trace);
 							if (run.unfinished.length > 0)
 								fail(
 									`left unfinished: ${run.unfinished.join(", ")}`,

@@ -8,11 +8,14 @@ import {
 	expectRunTestPassed,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
+
+reportPrograms("cancellation");
 
 it(
 	"cancelling a job cancels every descendant, and every finally runs exactly once (P5, C2)",

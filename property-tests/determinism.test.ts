@@ -2,7 +2,16 @@ import fc from "fast-check";
 import { it } from "vitest";
 import { runOnKocoro } from "./interpreter.js";
 import { DEFAULT_SHAPE, programs } from "./program.js";
-import { RUNS, runBoth, seedOrFifo, violated } from "./support.js";
+import {
+	countRun,
+	RUNS,
+	reportPrograms,
+	runBoth,
+	seedOrFifo,
+	violated,
+} from "./support.js";
+
+reportPrograms("determinism");
 
 it(
 	"the same seed gives the same trace, and it is the model's trace",
@@ -11,6 +20,7 @@ it(
 			fc.asyncProperty(programs(DEFAULT_SHAPE), seedOrFifo, async (p, seed) => {
 				const b = await runBoth(p, seed);
 				const again = await runOnKocoro(p, seed);
+				countRun(again.trace);
 				if (again.trace.join("\n") !== b.kocoro.trace.join("\n"))
 					violated(
 						{ ...b, model: { ...b.model, trace: again.trace } },

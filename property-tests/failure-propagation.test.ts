@@ -8,11 +8,14 @@ import {
 	isFailure,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
+
+reportPrograms("failure-propagation");
 
 it(
 	"a failure cancels the parent and all siblings, except under a supervisor (P6, P7, V1, E6)",

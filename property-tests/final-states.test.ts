@@ -7,6 +7,7 @@ import {
 	expectRunTestPassed,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
@@ -14,6 +15,8 @@ import {
 } from "./support.js";
 
 const STATE = /^(ok|CE|TCE|E:e\d+(\[e\d+(,e\d+)*\])?)$/;
+
+reportPrograms("final-states");
 
 it(
 	"every coroutine ends in exactly one final state, and a parent ends after all its children (S1, P2)",

@@ -7,11 +7,14 @@ import {
 	expectRunTestPassed,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
+
+reportPrograms("non-cancellable");
 
 it(
 	"NonCancellable blocks run to the end even when the caller is cancelled (N2, C8)",

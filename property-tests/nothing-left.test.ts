@@ -2,10 +2,18 @@ import fc from "fast-check";
 import { DebugProbes } from "kocoro/debug";
 import { afterEach, beforeEach, it } from "vitest";
 import { DEFAULT_SHAPE, programs } from "./program.js";
-import { RUNS, runBoth, seedOrFifo, violated } from "./support.js";
+import {
+	RUNS,
+	reportPrograms,
+	runBoth,
+	seedOrFifo,
+	violated,
+} from "./support.js";
 
 beforeEach(() => DebugProbes.install());
 afterEach(() => DebugProbes.uninstall());
+
+reportPrograms("nothing-left");
 
 it(
 	"no coroutine, timer or completion handler is left when the root is done",

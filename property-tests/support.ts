@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { propertyRuns, seeds } from "kocoro/test/arbitraries";
+import { afterAll } from "vitest";
 import { type RunResult, runOnKocoro } from "./interpreter.js";
 import { type ModelResult, runOnModel } from "./model.js";
 import type { Body, Program, ScopeKind } from "./program.js";
@@ -19,8 +20,46 @@ export const seedOrFifo: fc.Arbitrary<number | undefined> = fc.option(seeds(), {
 	nil: undefined,
 });
 
-/** How many programs the properties ran, for the report printed by `counted`. */
-export const programsRun = { count: 0 };
+/** What a property file ran, for the line {@link reportPrograms} prints at its end. */
+export const programsRun = {
+	/** Generated programs checked. */
+	programs: 0,
+	/** Of which run with a seed (the others in FIFO order). */
+	seeded: 0,
+	/** `runTest` runs made on kocoro (a program may be run more than once). */
+	runs: 0,
+	/** Coroutines that started their body, over all runs. */
+	coroutines: 0,
+	/** Trace records checked, over all runs. */
+	records: 0,
+};
+
+/** Counts one kocoro run of a program and what its trace holds. */
+export function countRun(trace: readonly string[]): void {
+	programsRun.runs++;
+	programsRun.records += trace.length;
+	for (const line of trace)
+		if (line.endsWith(" start")) programsRun.coroutines++;
+}
+
+/** Counts one generated program. */
+export function countProgram(seed: number | undefined): void {
+	programsRun.programs++;
+	if (seed !== undefined) programsRun.seeded++;
+}
+
+/**
+ * Prints, when the file's tests are done, how many programs the property ran: e.g.
+ * `[property final-states] 10000 programs (7493 seeded, 2507 FIFO), 10000 runTest runs, ...`.
+ */
+export function reportPrograms(property: string): void {
+	afterAll(() => {
+		const c = programsRun;
+		console.log(
+			`[property ${property}] ${c.programs} programs (${c.seeded} seeded, ${c.programs - c.seeded} FIFO), ${c.runs} runTest runs, ${c.coroutines} coroutines started, ${c.records} trace records checked`,
+		);
+	});
+}
 
 export interface Both {
 	readonly program: Program;
@@ -33,8 +72,9 @@ export async function runBoth(
 	program: Program,
 	seed: number | undefined,
 ): Promise<Both> {
-	programsRun.count++;
+	countProgram(seed);
 	const kocoro = await runOnKocoro(program, seed);
+	countRun(kocoro.trace);
 	const model = runOnModel(program, seed);
 	return { program, seed, kocoro, model };
 }

@@ -8,11 +8,14 @@ import {
 	expectRunTestPassed,
 	parseTrace,
 	RUNS,
+	reportPrograms,
 	runBoth,
 	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
+
+reportPrograms("timeouts");
 
 it(
 	"withTimeout cancels only its block; withTimeoutOrNull returns null only for its own timeout (T1, T3)",
