@@ -85,6 +85,11 @@ export function handleCoroutineException(
 			handler.handleException(context, exception);
 			return;
 		} catch (t) {
+			if (t === exception) {
+				// Rethrown as is: nothing to add (Kotlin's handlerException).
+				reportToLastResort(context, exception);
+				return;
+			}
 			const wrapped = new Error(
 				"Exception while trying to handle coroutine exception",
 				{

@@ -341,6 +341,25 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 		);
 	});
 
+	it("a handler that rethrows the failure itself passes it on as is, not wrapped (E5, Kotlin's handlerException)", async () => {
+		const boom = new Error("boom");
+		await t.runTest(
+			function* () {
+				yield* GlobalScope.launch(
+					CoroutineExceptionHandler((_, e) => {
+						t.expect(1);
+						throw e;
+					}),
+					function* () {
+						throw boom;
+					},
+				).join();
+				t.finish(2);
+			},
+			{ unhandled: [(e) => e === boom && suppressedOf(e).length === 0] },
+		);
+	});
+
 	it("a handler on a child of an ordinary coroutine is never called: the parent handles the failure (E6)", async () => {
 		const boom = new Error("boom");
 		const childHandler: Error[] = [];
