@@ -1,6 +1,6 @@
 // End to end: a coroutine fetches from a local server; cancelling the coroutine aborts the request,
 // and the server sees the connection close before it answered.
-import { once } from "node:events";
+import { getEventListeners, once } from "node:events";
 import {
 	createServer,
 	type IncomingMessage,
@@ -11,10 +11,14 @@ import type { AddressInfo } from "node:net";
 import {
 	awaitPromise,
 	CancellationException,
+	CoroutineScope,
 	coroutineScope,
 	delay,
+	type Job,
 	runCoroutine,
+	SupervisorJob,
 	TimeoutCancellationException,
+	withAbortSignal,
 	withTimeout,
 } from "kocoro";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -214,5 +218,78 @@ describe("fetch with awaitPromise(signal => fetch(url, { signal }))", () => {
 		expect((fetchOutcome as Error).cause).toBe(boom);
 		const req = seen as SlowRequest | null;
 		expect(await req?.closed).toEqual({ answered: false });
+	});
+});
+
+describe("the server side: withAbortSignal stops a request's work when the client goes away", () => {
+	it("the handler's coroutine is cancelled with the abort reason as cause, its finally runs, nothing is left", async () => {
+		const events: string[] = [];
+		const scope = CoroutineScope(SupervisorJob());
+		let handlerJob: Job | null = null;
+		let handlerDone!: () => void;
+		const done = new Promise<void>((r) => {
+			handlerDone = r;
+		});
+		let rendering!: () => void;
+		const started = new Promise<void>((r) => {
+			rendering = r;
+		});
+		let clientGone: AbortSignal | null = null;
+		let outcome: unknown = null;
+		const app = createServer((req, res) => {
+			const gone = new AbortController();
+			clientGone = gone.signal;
+			res.on("close", () => {
+				if (!res.writableEnded) gone.abort(new Error("client went away"));
+			});
+			handlerJob = scope.launch(function* () {
+				try {
+					const body = yield* withAbortSignal(gone.signal, function* () {
+						events.push(`rendering ${req.url}`);
+						rendering();
+						yield* delay(60_000); // a slow page
+						return "page";
+					});
+					res.end(body);
+				} catch (e) {
+					outcome = e;
+					throw e;
+				} finally {
+					events.push("handler finally");
+					handlerDone();
+				}
+			});
+		});
+		app.listen(0, "127.0.0.1");
+		await once(app, "listening");
+		const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/report`;
+		try {
+			const client = new AbortController();
+			const request = fetch(url, { signal: client.signal }).then(
+				() => "answered",
+				(e: Error) => e.name,
+			);
+			await started;
+			client.abort();
+			expect(await request).toBe("AbortError");
+			await done;
+			const job = handlerJob as Job | null;
+			await new Promise<void>((r) => job?.invokeOnCompletion(() => r()));
+			expect(events).toEqual(["rendering /report", "handler finally"]);
+			expect(outcome).toBeInstanceOf(CancellationException);
+			expect(String((outcome as Error).cause)).toBe("Error: client went away");
+			expect(job?.isCancelled).toBe(true);
+			// The launched coroutine ended cancelled: the scope is still fine for the next request.
+			expect(scope.isActive).toBe(true);
+			const signal = clientGone as AbortSignal | null;
+			expect(
+				signal === null ? -1 : getEventListeners(signal, "abort").length,
+			).toBe(0);
+		} finally {
+			scope.cancel();
+			app.closeAllConnections();
+			app.close();
+			await once(app, "close");
+		}
 	});
 });
