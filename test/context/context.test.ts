@@ -4,11 +4,17 @@ import {
 	CoroutineDispatcher,
 	CoroutineExceptionHandler,
 	CoroutineName,
+	CoroutineScope,
+	CoroutineStart,
+	coroutineScope,
 	currentCoroutineContext,
 	Dispatchers,
 	EmptyCoroutineContext,
 	Job,
+	SupervisorJob,
+	supervisorScope,
 	withContext,
+	withTimeout,
 	yieldNow,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
@@ -101,6 +107,63 @@ describe("context inside coroutines", () => {
 				}).join();
 			},
 			{ context: new RequestId("req-1").plus(CoroutineName("root")) },
+		);
+	});
+
+	it("a user element reaches every descendant: launch, async, UNDISPATCHED, coroutineScope, supervisorScope, withTimeout, withContext and a CoroutineScope built from the context", async () => {
+		await t.runTest(
+			function* () {
+				const idHere = () => currentCoroutineContext().get(RequestId.Key)?.id;
+				const seen: string[] = [];
+				yield* this.launch(function* () {
+					seen.push(`launch:${idHere()}`);
+					const d = this.async(function* () {
+						yield* yieldNow();
+						return `async:${idHere()}`;
+					});
+					seen.push(yield* d.await());
+				}).join();
+				yield* this.launch(
+					EmptyCoroutineContext,
+					CoroutineStart.UNDISPATCHED,
+					function* () {
+						seen.push(`undispatched:${idHere()}`);
+					},
+				).join();
+				yield* coroutineScope(function* () {
+					seen.push(`coroutineScope:${idHere()}`);
+					yield* supervisorScope(function* () {
+						seen.push(`supervisorScope:${idHere()}`);
+						yield* withTimeout(1_000, function* () {
+							yield* yieldNow();
+							seen.push(`withTimeout:${idHere()}`);
+							yield* withContext(CoroutineName("other"), function* () {
+								seen.push(`withContext:${idHere()}`);
+							});
+						});
+					});
+				});
+				const scope = CoroutineScope(
+					currentCoroutineContext().minusKey(Job.Key).plus(SupervisorJob()),
+				);
+				yield* scope
+					.launch(function* () {
+						seen.push(`scope:${idHere()}`);
+					})
+					.join();
+				expect(seen).toEqual([
+					"launch:req-9",
+					"async:req-9",
+					"undispatched:req-9",
+					"coroutineScope:req-9",
+					"supervisorScope:req-9",
+					"withTimeout:req-9",
+					"withContext:req-9",
+					"scope:req-9",
+				]);
+				scope.cancel();
+			},
+			{ context: new RequestId("req-9") },
 		);
 	});
 
