@@ -70,6 +70,52 @@ describe("a parent waits for its children (P2)", () => {
 		});
 	});
 
+	it("await, coroutineScope and withContext return only after every descendant finished", async () => {
+		await t.runTest(function* () {
+			const d = this.async(function* () {
+				this.launch(function* () {
+					this.launch(function* () {
+						yield* yieldNow();
+						yield* yieldNow();
+						t.expect(3);
+					});
+					t.expect(2);
+				});
+				t.expect(1);
+				return "value";
+			});
+			expect(yield* d.await()).toBe("value");
+			t.expect(4);
+			const fromScope = yield* coroutineScope(function* () {
+				this.launch(function* () {
+					this.launch(function* () {
+						yield* yieldNow();
+						t.expect(6);
+					});
+				});
+				t.expect(5);
+				return "scope";
+			});
+			expect(fromScope).toBe("scope");
+			t.expect(7);
+			const fromContext = yield* withContext(
+				EmptyCoroutineContext,
+				function* () {
+					this.launch(function* () {
+						this.launch(function* () {
+							yield* yieldNow();
+							t.expect(9);
+						});
+					});
+					t.expect(8);
+					return "context";
+				},
+			);
+			expect(fromContext).toBe("context");
+			t.finish(10);
+		});
+	});
+
 	it("runCoroutine settles only after every child finished", async () => {
 		const log: string[] = [];
 		const value = await t.runTest(function* () {
