@@ -315,6 +315,51 @@ describe("toEffect", () => {
 		expect(events).toEqual(["cleanup done", "timed out"]);
 	});
 
+	it("interruption crosses both bridges: Effect -> kocoro -> Effect, and unwinds innermost first", async () => {
+		const events: string[] = [];
+		let started!: () => void;
+		const running = new Promise<void>((r) => {
+			started = r;
+		});
+		const inner = Effect.sync(() => started()).pipe(
+			Effect.andThen(Effect.never),
+			Effect.onInterrupt(() =>
+				Effect.sleep("5 millis").pipe(
+					Effect.andThen(
+						Effect.sync(() => events.push("inner fiber finalizer")),
+					),
+				),
+			),
+		);
+		const fiber = Effect.runFork(
+			toEffect(function* () {
+				try {
+					yield* fromEffect(inner);
+				} finally {
+					events.push("coroutine finally");
+				}
+			}).pipe(
+				Effect.onInterrupt(() =>
+					Effect.sync(() => events.push("outer fiber interrupted")),
+				),
+			),
+		);
+		await running; // the inner fiber runs
+		await Effect.runPromise(Fiber.interrupt(fiber));
+		events.push("interrupt done");
+		const exit = await Effect.runPromise(Fiber.await(fiber));
+		expect(events).toEqual([
+			"inner fiber finalizer",
+			"coroutine finally",
+			"outer fiber interrupted",
+			"interrupt done",
+		]);
+		expect(Exit.isFailure(exit)).toBe(true);
+		if (Exit.isFailure(exit)) {
+			expect(Cause.hasInterruptsOnly(exit.cause)).toBe(true);
+		}
+	});
+
 	it("runs a fresh coroutine each time the Effect runs", async () => {
 		let runs = 0;
 		const effect = toEffect(function* () {
