@@ -348,6 +348,59 @@ describe("toString (S10, API.md §7)", () => {
 		});
 	});
 
+	it("the state word follows the job through all six states; LAZY builders are Lazy* classes", async () => {
+		await t.runTest(function* () {
+			const gate = CompletableDeferred<void>();
+			const job = this.launch(
+				EmptyCoroutineContext,
+				CoroutineStart.LAZY,
+				function* () {
+					this.launch(function* () {
+						yield* gate.await();
+					});
+				},
+			);
+			const seen = [String(job)];
+			job.start();
+			seen.push(String(job));
+			yield* yieldNow(); // the body ran and returned; its child waits on the gate
+			seen.push(String(job));
+			gate.complete();
+			yield* job.join();
+			seen.push(String(job));
+			const cancelled = this.launch(function* () {
+				yield* awaitCancellation();
+			});
+			yield* yieldNow();
+			cancelled.cancel();
+			seen.push(String(cancelled));
+			yield* cancelled.join();
+			seen.push(String(cancelled));
+			const [n, a, cg, cd, cl, cc] = seen;
+			expect(n).toMatch(jobStringPattern("LazyStandaloneCoroutine", "New"));
+			expect(a).toMatch(jobStringPattern("LazyStandaloneCoroutine", "Active"));
+			expect(cg).toMatch(
+				jobStringPattern("LazyStandaloneCoroutine", "Completing"),
+			);
+			expect(cd).toMatch(
+				jobStringPattern("LazyStandaloneCoroutine", "Completed"),
+			);
+			expect(cl).toMatch(jobStringPattern("StandaloneCoroutine", "Cancelling"));
+			expect(cc).toMatch(jobStringPattern("StandaloneCoroutine", "Cancelled"));
+			const lazyAsync = this.async(
+				EmptyCoroutineContext,
+				CoroutineStart.LAZY,
+				function* () {
+					return 1;
+				},
+			);
+			expect(String(lazyAsync)).toMatch(
+				jobStringPattern("LazyDeferredCoroutine", "New"),
+			);
+			lazyAsync.cancel();
+		});
+	});
+
 	it('is prefixed with "<name>": when the job has a CoroutineName', async () => {
 		await t.runTest(function* () {
 			const job = this.launch(CoroutineName("worker"), function* () {
