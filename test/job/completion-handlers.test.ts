@@ -293,6 +293,47 @@ describe("a completion handler that throws (E9)", () => {
 		expect(handled[0]?.cause).toBe(oops);
 	});
 
+	it("an onCancelling handler that throws: the coroutine's handler gets it wrapped, the other handlers and the cancellation go on", async () => {
+		const oops = new Error("oops");
+		await t.runTest(function* () {
+			const scope = CoroutineScope(
+				SupervisorJob().plus(
+					CoroutineExceptionHandler((_, e) => {
+						t.expect(5); // after every onCancelling handler ran, as Kotlin's notifyHandlers
+						expect(e).toBeInstanceOf(CompletionHandlerException);
+						expect(e.cause).toBe(oops);
+					}),
+				),
+			);
+			const job = scope.launch(function* () {
+				try {
+					t.expect(1);
+					yield* awaitCancellation();
+				} finally {
+					t.expect(6);
+				}
+			});
+			job.invokeOnCompletion(
+				() => {
+					t.expect(3);
+					throw oops;
+				},
+				{ onCancelling: true },
+			);
+			job.invokeOnCompletion(() => t.expect(4), { onCancelling: true });
+			job.invokeOnCompletion((cause) => {
+				t.expect(7);
+				expect(cause).toBeInstanceOf(JobCancellationException);
+			});
+			yield* yieldNow();
+			t.expect(2);
+			job.cancel();
+			yield* job.join();
+			expect(job.isCancelled).toBe(true);
+			t.finish(8);
+		});
+	});
+
 	it("without any CoroutineExceptionHandler reaches the global handler", async () => {
 		const oops = new Error("oops");
 		await t.runTest(
