@@ -136,6 +136,23 @@ export const DEFAULT_SHAPE: ProgramShape = {
 	cleanups: 4,
 };
 
+/**
+ * `KOCORO_PROPERTY_SIZE`: `small` (the default, for CI) or `large` (one more level of nesting
+ * and longer bodies: about four times the coroutines per program, for long local runs).
+ */
+export const PROGRAM_SIZE = programSize(process.env.KOCORO_PROPERTY_SIZE);
+
+function programSize(env: string | undefined): "small" | "large" {
+	if (env === undefined || env === "" || env === "small") return "small";
+	if (env === "large") return "large";
+	throw new RangeError(
+		`KOCORO_PROPERTY_SIZE must be "small" or "large", got ${JSON.stringify(env)}`,
+	);
+}
+
+/** Statements per body at each depth. */
+const BODY_LENGTHS = PROGRAM_SIZE === "large" ? [7, 5, 4, 3, 2] : [5, 4, 3, 2];
+
 const DELAYS = [0, 1, 2, 3, 5, 10] as const;
 const TIMEOUTS = [1, 2, 3, 5, 8, 20] as const;
 const CLEANUPS = [1, 2, 4] as const;
@@ -267,15 +284,21 @@ function siblingGroup(shape: ProgramShape): fc.Arbitrary<RawStmt> {
 		);
 }
 
-/** Fewer and shorter bodies the deeper we are, so programs stay small (about 2–12 jobs). */
+/**
+ * Fewer and shorter bodies the deeper we are, so programs stay small (about 2–12 jobs; with
+ * `KOCORO_PROPERTY_SIZE=large`, one level deeper and longer).
+ */
 function rawBody(depth: number, shape: ProgramShape): fc.Arbitrary<RawBody> {
-	const maxLength = [5, 4, 3, 2][depth] ?? 2;
-	const nested = depth < shape.maxDepth;
+	const maxLength = BODY_LENGTHS[depth] ?? 2;
+	const children = shape.children * (PROGRAM_SIZE === "large" ? 2 : 1);
+	const nested =
+		depth <
+		shape.maxDepth + (PROGRAM_SIZE === "large" && shape.maxDepth > 0 ? 1 : 0);
 	const stmt: fc.Arbitrary<RawStmt> = nested
 		? fc.oneof(
 				{ weight: 6, arbitrary: simpleStmt(shape, depth) },
 				{
-					weight: shape.children,
+					weight: children,
 					arbitrary: fc
 						.tuple(
 							fc.constantFrom<"launch" | "async">("launch", "async"),
@@ -302,7 +325,7 @@ function rawBody(depth: number, shape: ProgramShape): fc.Arbitrary<RawBody> {
 						),
 				},
 				{
-					weight: shape.children,
+					weight: children,
 					arbitrary: fc
 						.tuple(
 							fc.constantFrom<"launch" | "async">("launch", "async"),
@@ -355,7 +378,10 @@ function rawBody(depth: number, shape: ProgramShape): fc.Arbitrary<RawBody> {
 			)
 		: simpleStmt(shape, depth);
 	return fc.record({
-		stmts: fc.array(stmt, { maxLength }),
+		stmts: fc.array(
+			stmt,
+			PROGRAM_SIZE === "large" ? { maxLength, size: "max" } : { maxLength },
+		),
 		cleanup:
 			shape.cleanups > 0
 				? fc.option(fc.constantFrom(...CLEANUPS), { freq: shape.cleanups })

@@ -9,7 +9,7 @@ import { afterAll } from "vitest";
 import { type RunResult, runOnKocoro } from "./interpreter.js";
 import { type ModelResult, runOnModel } from "./model.js";
 import type { Body, Program, ScopeKind } from "./program.js";
-import { showProgram } from "./program.js";
+import { PROGRAM_SIZE, showProgram } from "./program.js";
 
 /** Runs of each property: KOCORO_PROPERTY_RUNS, default 200. */
 export const RUNS = propertyRuns(200);
@@ -56,7 +56,7 @@ export function reportPrograms(property: string): void {
 	afterAll(() => {
 		const c = programsRun;
 		console.log(
-			`[property ${property}] ${c.programs} programs (${c.seeded} seeded, ${c.programs - c.seeded} FIFO), ${c.runs} runTest runs, ${c.coroutines} coroutines started, ${c.records} trace records checked`,
+			`[property ${property}] ${c.programs} ${PROGRAM_SIZE} programs (${c.seeded} seeded, ${c.programs - c.seeded} FIFO), ${c.runs} runTest runs, ${c.coroutines} coroutines started, ${c.records} trace records checked`,
 		);
 	});
 }
