@@ -102,21 +102,25 @@ class AwaitAllInstruction extends Instruction<unknown[]> {
 export function awaitAll<T extends readonly Deferred<unknown>[]>(
 	...deferreds: T
 ): Suspend<AwaitedAll<T>> {
-	return new AwaitAllInstruction(deferreds.map(checkJob)) as unknown as Suspend<
-		AwaitedAll<T>
-	>;
+	return new AwaitAllInstruction(
+		deferreds.map((d) => checkJob(d, "awaitAll")),
+	) as unknown as Suspend<AwaitedAll<T>>;
 }
 
-/** Joins every job in order (Kotlin's `joinAll`). */
-export function* joinAll(
-	...jobs: Job[]
+/** Joins every job in order (Kotlin's `joinAll`). Never throws for their outcome. */
+export function joinAll(...jobs: Job[]): Generator<Instruction, void, unknown> {
+	return joinEach(jobs.map((j) => checkJob(j, "joinAll")));
+}
+
+function* joinEach(
+	jobs: readonly JobSupport[],
 ): Generator<Instruction, void, unknown> {
-	for (const job of jobs) yield* checkJob(job).join();
+	for (const job of jobs) yield* job.join();
 }
 
-function checkJob(job: unknown): JobSupport {
+function checkJob(job: unknown, where: string): JobSupport {
 	if (job instanceof JobSupport) return job;
 	throw new TypeError(
-		`expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? " (an array: spread it, awaitAll(...list))" : ""}`,
+		`${where}: expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? ` (an array: spread it, ${where}(...list))` : ""}`,
 	);
 }

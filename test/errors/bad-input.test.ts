@@ -1,18 +1,24 @@
 import {
+	awaitAll,
 	type Block,
 	type CancellationException,
 	CompletionHandlerException,
+	CoroutineExceptionHandler,
+	CoroutineName,
 	CoroutineScope,
 	currentCoroutineContext,
 	delay,
+	EmptyCoroutineContext,
 	ensureActive,
 	GlobalScope,
 	IllegalStateException,
 	type Instruction,
 	isActive,
 	Job,
+	joinAll,
 	runCoroutine,
 	SupervisorJob,
+	setDefaultCoroutineExceptionHandler,
 	suspendCancellableCoroutine,
 	withTimeout,
 	withTimeoutOrNull,
@@ -309,5 +315,70 @@ describe("a throwing completion handler", () => {
 
 	it("invokeOnCompletion with something other than a function is a TypeError", () => {
 		expect(() => Job().invokeOnCompletion(5 as never)).toThrow(TypeError);
+	});
+});
+
+describe("other bad arguments name the argument and the fix", () => {
+	it("contexts, start modes, parents, names, handlers, failures and jobs", async () => {
+		const scope = CoroutineScope(Job());
+		const block: Block<void> = function* () {};
+		const cases: [() => unknown, RegExp][] = [
+			[
+				() => scope.launch(7 as never, block),
+				/launch\(context, block\): expected a CoroutineContext/,
+			],
+			[
+				() => scope.async(EmptyCoroutineContext, 99 as never, block),
+				/start must be a CoroutineStart, got 99/,
+			],
+			[
+				() => CoroutineScope("ctx" as never),
+				/CoroutineScope\(context\): expected a CoroutineContext/,
+			],
+			[() => Job(5 as never), /Job\(parent\): parent must be a Job/],
+			[() => SupervisorJob({} as never), /parent must be a Job/],
+			[
+				() => CoroutineName(5 as never),
+				/CoroutineName\(name\): name must be a string/,
+			],
+			[
+				() => CoroutineExceptionHandler(5 as never),
+				/CoroutineExceptionHandler\(handler\): handler must be a function/,
+			],
+			[
+				() => setDefaultCoroutineExceptionHandler(5 as never),
+				/setDefaultCoroutineExceptionHandler\(handler\): expected a function or null/,
+			],
+			[
+				() => Job().completeExceptionally("x" as never),
+				/completeExceptionally\(exception\): exception must be an Error/,
+			],
+			[
+				() => withTimeout(10, 3 as never),
+				/withTimeout: the block must be a generator function/,
+			],
+			[
+				() => awaitAll(5 as never),
+				/expected a Job or Deferred created by kocoro/,
+			],
+			[
+				() => joinAll({} as never),
+				/expected a Job or Deferred created by kocoro/,
+			],
+			[
+				() => awaitAll([] as never),
+				/awaitAll: expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
+			],
+			[
+				() => scope.launch(block as never, block),
+				/launch\(context, block\): expected a CoroutineContext/,
+			],
+		];
+		for (const [call, message] of cases) {
+			expect(call).toThrow(TypeError);
+			expect(call).toThrow(message);
+		}
+		await withHangGuard(Promise.resolve(), "nothing");
+		scope.cancel();
 	});
 });
