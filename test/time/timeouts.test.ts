@@ -252,6 +252,111 @@ describe("withTimeoutOrNull (T3)", () => {
 	});
 });
 
+describe("whose timeout it is (T1, T3)", () => {
+	it("an outer timeout passes through an inner withTimeoutOrNull: the outer one returns null", async () => {
+		await t.runTest(function* () {
+			const outer = yield* withTimeoutOrNull(10, function* () {
+				try {
+					yield* withTimeoutOrNull(1_000, function* () {
+						yield* delay(500);
+						return "inner";
+					});
+					t.expectUnreached();
+				} catch (e) {
+					t.expect(1);
+					expect(String(e)).toBe(
+						"TimeoutCancellationException: Timed out waiting for 10 ms",
+					);
+					throw e;
+				}
+				return "outer";
+			});
+			expect(outer).toBe(null);
+			t.finish(2);
+		});
+	});
+
+	it("a block that swallows its TimeoutCancellationException still times out: its value is dropped", async () => {
+		await t.runTest(function* () {
+			try {
+				yield* withTimeout(10, function* () {
+					try {
+						yield* delay(100);
+					} catch (e) {
+						t.expect(1);
+						expect(e).toBeInstanceOf(TimeoutCancellationException);
+					}
+					return "swallowed";
+				});
+				t.expectUnreached();
+			} catch (e) {
+				t.expect(2);
+				expect(String(e)).toBe(
+					"TimeoutCancellationException: Timed out waiting for 10 ms",
+				);
+			}
+			const v = yield* withTimeoutOrNull(10, function* () {
+				try {
+					yield* delay(100);
+				} catch {
+					t.expect(3);
+				}
+				return "swallowed";
+			});
+			expect(v).toBe(null);
+			t.finish(4);
+		});
+	});
+
+	it("a TimeoutCancellationException the block made itself is not withTimeoutOrNull's own: it passes through", async () => {
+		await t.runTest(function* () {
+			const own = new TimeoutCancellationException("made by the block");
+			try {
+				yield* withTimeoutOrNull(1_000, function* () {
+					throw own;
+				});
+				t.expectUnreached();
+			} catch (e) {
+				t.expect(1);
+				expect(e).toBe(own);
+			}
+			t.finish(2);
+		});
+	});
+
+	it("in a cancelled caller, the block's first suspension throws the caller's CancellationException, not a timeout", async () => {
+		await t.runTest(function* () {
+			const job = this.launch(function* () {
+				currentCoroutineContext().get(Job.Key)?.cancel();
+				for (const run of [
+					() =>
+						withTimeout(100, function* () {
+							yield* delay(10);
+						}),
+					() =>
+						withTimeoutOrNull(100, function* () {
+							yield* delay(10);
+						}),
+				]) {
+					try {
+						yield* run();
+						t.expectUnreached();
+					} catch (e) {
+						expect(e).toBeInstanceOf(CancellationException);
+						expect(e).not.toBeInstanceOf(TimeoutCancellationException);
+						expect(String(e)).toBe(
+							"JobCancellationException: StandaloneCoroutine was cancelled",
+						);
+					}
+				}
+				t.expect(1);
+			});
+			yield* job.join();
+			t.finish(2);
+		});
+	});
+});
+
 describe("the timeout is asynchronous (T4)", () => {
 	it("it can fire after the block produced its value, while a child still runs: the value is lost", async () => {
 		await t.runTest(function* () {
