@@ -2,8 +2,11 @@
 // then run a batch that fails fast; Ctrl-C or --deadline <ms> cancels everything cleanly.
 //
 //   npm start                      # finishes by itself in about two seconds, exit code 0
-//   npm start -- --deadline 300    # cancels the crawl after 300 ms, prints what finished
-//   (Ctrl-C while it runs)         # same, through main(): exit code 130
+//   npm start -- --deadline 300    # cancels everything after 300 ms: summary, exit code 0
+//   (Ctrl-C while it runs)         # same, through main(): summary, exit code 130
+//
+// Each request cancelled in flight prints a "cancelled" line with the reason; every worker's
+// finally runs; the summary lists what finished, was cancelled, never started, and the cleanup.
 import {
 	awaitPromise,
 	CancellationException,
