@@ -60,6 +60,29 @@ describe("Dispatchers.Default run queue", () => {
 		expect(stepsBeforeTimer).toBeLessThan(50_000_000);
 	});
 
+	it("keeps its slice short when steps are heavy: the clock is read often enough", async () => {
+		// Each step busy-waits 100 µs. The slice is 1 ms, so a timer due at once fires after a
+		// dozen steps; reading the clock only every 256 tasks let 256 heavy steps (25 ms) run first.
+		let timerFired = false;
+		let stepsBeforeTimer = 0;
+		let steps = 0;
+		setTimeout(() => {
+			timerFired = true;
+			stepsBeforeTimer = steps;
+		}, 0);
+		await runCoroutine(function* () {
+			while (!timerFired && steps < 1_000) {
+				steps++;
+				const start = performance.now();
+				while (performance.now() - start < 0.1);
+				yield* yieldNow();
+			}
+		});
+		expect(timerFired).toBe(true);
+		expect(stepsBeforeTimer).toBeGreaterThan(0);
+		expect(stepsBeforeTimer).toBeLessThan(100);
+	});
+
 	it("is fair to promise callbacks and I/O of plain code", async () => {
 		let immediateRan = false;
 		setImmediate(() => {
