@@ -64,7 +64,6 @@ export abstract class AbstractCoroutine<T>
 	private ctx: CoroutineContext;
 	/** The block before the first step; the generator while it runs; null once it ended. */
 	private body: Block<T> | Iterator<unknown, T, unknown> | null;
-	private resumeValue: unknown = undefined;
 
 	constructor(
 		parentContext: CoroutineContext,
@@ -170,8 +169,9 @@ export abstract class AbstractCoroutine<T>
 		if (typeof body !== "function") {
 			const flags = this.flags;
 			let failed = (flags & RESUME_FAILED) !== 0;
-			let value = this.resumeValue;
-			this.resumeValue = undefined;
+			// The resumption value shares the result's field: it lives only while the body runs.
+			let value = this.resultValue;
+			this.resultValue = undefined;
 			if (!failed && (flags & RESUME_CANCELLABLE) !== 0 && this.isCancelled) {
 				// C4: prompt cancellation — a value that arrived for a cancelled coroutine is dropped.
 				failed = true;
@@ -317,7 +317,7 @@ export abstract class AbstractCoroutine<T>
 		if (failed) flags |= RESUME_FAILED;
 		if (cancellable) flags |= RESUME_CANCELLABLE;
 		this.flags = flags;
-		this.resumeValue = value;
+		this.resultValue = value;
 	}
 
 	/** C2: cancelling resumes the current wait with the CancellationException. */

@@ -97,7 +97,11 @@ export class JobSupport
 	protected flags: number;
 	/** The root cause while cancelling; the final exception once FINAL. */
 	private cause: Error | null = null;
-	/** The value the body returned (coroutines, deferreds). */
+	/**
+	 * The value the body returned (coroutines, deferreds). While a coroutine's body runs, it holds
+	 * the value its next step resumes with instead (the two never overlap: a coroutine whose body
+	 * ended accepts no resumption).
+	 */
 	protected resultValue: unknown = undefined;
 	private childCount = 0;
 	private rare: RareState | null = null;
