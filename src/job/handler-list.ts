@@ -7,11 +7,22 @@ import type { DisposableHandle } from "./disposable-handle.js";
  * survives removals made by the handlers it calls. `owner` is the job whose list holds the node.
  */
 export abstract class HandlerNode {
-	prev: HandlerNode | null = null;
-	next: HandlerNode | null = null;
-	owner: HandlerList | null = null;
+	// Fields are assigned in the constructor, not declared with initializers (ES2022 class fields
+	// are define-property stores, and this one site sees every node class: jobs, coroutines,
+	// handlers). Measured: launching a suspended tree of 100,100 coroutines took 1.2 µs per
+	// coroutine with initializers here, 0.63 µs with assignments.
+	declare prev: HandlerNode | null;
+	declare next: HandlerNode | null;
+	declare owner: HandlerList | null;
 	/** Set once invoked, so an onCancelling node is not invoked again at completion. */
-	fired = false;
+	declare fired: boolean;
+
+	constructor() {
+		this.prev = null;
+		this.next = null;
+		this.owner = null;
+		this.fired = false;
+	}
 
 	/** Called when cancelling begins (children, onCancelling handlers), not only at completion. */
 	abstract get firesOnCancelling(): boolean;
@@ -54,8 +65,15 @@ export class UserHandlerNode extends DisposableNode {
  * registration order (H1). Removal is O(1).
  */
 export abstract class HandlerList extends HandlerNode {
-	protected head: HandlerNode | null = null;
-	private tail: HandlerNode | null = null;
+	// Assigned in the constructor for the same reason as HandlerNode's fields.
+	declare protected head: HandlerNode | null;
+	declare private tail: HandlerNode | null;
+
+	constructor() {
+		super();
+		this.head = null;
+		this.tail = null;
+	}
 
 	protected appendNode(node: HandlerNode): void {
 		node.owner = this;
