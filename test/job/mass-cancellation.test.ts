@@ -69,4 +69,39 @@ describe("cancelling many coroutines", () => {
 			expect(same).toBe(N);
 		});
 	});
+
+	it("100,000 siblings of a failing child share one stackless JobCancellationException caused by the failure", async () => {
+		const N = 100_000;
+		const boom = new Error("boom");
+		const seen = new Set<unknown>();
+		let withFrames = 0;
+		await t.runTest(
+			function* () {
+				for (let i = 0; i < N; i++) {
+					this.launch(function* () {
+						try {
+							yield* awaitCancellation();
+						} catch (e) {
+							seen.add(e);
+							if (((e as Error).stack ?? "").includes("\n    at "))
+								withFrames++;
+							throw e;
+						}
+					});
+				}
+				yield* yieldNow();
+				this.launch(function* () {
+					throw boom;
+				});
+			},
+			{ expected: (e) => e === boom },
+		);
+		expect(seen.size).toBe(1);
+		const [shared] = [...seen] as Error[];
+		expect(String(shared)).toBe(
+			"JobCancellationException: Parent job is Cancelling",
+		);
+		expect(shared?.cause).toBe(boom);
+		expect(withFrames).toBe(0);
+	});
 });
