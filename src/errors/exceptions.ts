@@ -121,4 +121,19 @@ export function newJobCancellation(
 	}
 }
 
+/**
+ * The `CancellationException(message)` of Kotlin's `job.cancel(message)`, stackless like
+ * {@link newJobCancellation}.
+ */
+export function newCancellation(message: string): CancellationException {
+	if (stackOptions.debugStacks) return new CancellationException(message);
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 0;
+	try {
+		return new CancellationException(message);
+	} finally {
+		Error.stackTraceLimit = limit;
+	}
+}
+
 export const stackOptions = { debugStacks: false };

@@ -40,6 +40,7 @@ import {
 	CancellationException,
 	IllegalStateException,
 	isCancellation,
+	newCancellation,
 	newJobCancellation,
 } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
@@ -290,8 +291,7 @@ export class JobSupport
 		let ce: CancellationException;
 		if (cause === undefined) {
 			ce = newJobCancellation(this.defaultCancellationMessage(), null, this);
-		} else if (typeof cause === "string")
-			ce = newJobCancellation(cause, null, this);
+		} else if (typeof cause === "string") ce = newCancellation(cause);
 		else if (cause instanceof CancellationException) ce = cause;
 		else {
 			throw new TypeError(
@@ -303,8 +303,7 @@ export class JobSupport
 
 	/** P9: cancels the children, leaving this job itself untouched. */
 	cancelChildren(cause?: CancellationException | string): void {
-		const shared =
-			typeof cause === "string" ? newJobCancellation(cause, null, this) : cause;
+		const shared = typeof cause === "string" ? newCancellation(cause) : cause;
 		for (const child of [...this.children]) child.cancel(shared);
 	}
 

@@ -101,6 +101,14 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 			const ce = job.getCancellationException();
 			expect(ce).toBeInstanceOf(CancellationException);
 			expect(ce.message).toBe("user left");
+			// Kotlin's cancel(message) is cancel(CancellationException(message)): not a JobCancellationException.
+			expect(ce).not.toBeInstanceOf(JobCancellationException);
+			expect(String(ce)).toBe("CancellationException: user left");
+			const scope = CoroutineScope(Job());
+			scope.cancel("scope closed");
+			expect(
+				String(scope.coroutineContext.get(Job.Key)?.getCancellationException()),
+			).toBe("CancellationException: scope closed");
 		});
 	});
 

@@ -285,7 +285,7 @@ describe("toEffect", () => {
 		await Effect.runPromise(Fiber.interrupt(fiber));
 		events.push("interrupt done");
 		expect(events).toEqual([
-			"caught JobCancellationException: The Effect fiber was interrupted",
+			"caught CancellationException: The Effect fiber was interrupted",
 			"cleanup start",
 			"cleanup end",
 			"interrupt done",

@@ -201,7 +201,7 @@ describe("withAbortSignal", () => {
 		expect(events).toEqual([
 			"listeners while running 1",
 			"block finally, listeners 1",
-			"caller caught JobCancellationException: shutting down",
+			"caller caught CancellationException: shutting down",
 			"listeners after 0",
 		]);
 		expect(controller.signal.aborted).toBe(false);

@@ -85,7 +85,7 @@ describe("main()", () => {
 		expect(code).toBe(130);
 		expect(lines(stdout)).toEqual([
 			"ready",
-			"main caught JobCancellationException: SIGINT received",
+			"main caught CancellationException: SIGINT received",
 			"main finally",
 			"child cleanup done",
 			"exit code=130 signal listeners added=0",
@@ -101,7 +101,7 @@ describe("main()", () => {
 		expect(code).toBe(143);
 		expect(lines(stdout)).toEqual([
 			"ready",
-			"main caught JobCancellationException: SIGTERM received",
+			"main caught CancellationException: SIGTERM received",
 			"main finally",
 			"child cleanup done",
 			"exit code=143 signal listeners added=0",
