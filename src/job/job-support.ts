@@ -19,7 +19,8 @@
  *   NEW --cancel--> ACTIVE + COMPLETING + Cancelling at once: the body never runs (S6).
  *
  * Invariants: the root cause is set once and, until FINAL, never changes; FINAL is entered once;
- * a node is in at most one list (`owner`); `childCount` is the number of child jobs in the list.
+ * a node is in at most one list (`owner`); `childCount` (in the rare state, which every parent
+ * has) is the number of child jobs in the list.
  *
  * A job is itself a node of its parent's handler list (`owner` is the parent while attached):
  * no separate child handle is allocated, which matters with 100,000 coroutines alive.
@@ -86,6 +87,8 @@ class RareState {
 	exceptions: Error[] | null = null;
 	childCause: CancellationException | null = null;
 	cancellation: CancellationException | null = null;
+	/** The number of child jobs in the list (kept here: most jobs never have a child). */
+	childCount = 0;
 	abortController: AbortController | null = null;
 	id = 0;
 }
@@ -104,7 +107,6 @@ export class JobSupport
 	 * ended accepts no resumption).
 	 */
 	protected resultValue: unknown = undefined;
-	private childCount = 0;
 	private rare: RareState | null = null;
 
 	constructor(active: boolean) {
@@ -487,7 +489,7 @@ export class JobSupport
 			child.cancelImpl(this.getCancellationException());
 			return;
 		}
-		this.childCount++;
+		this.rareState().childCount++;
 		this.appendNode(child);
 		if (this.cause !== null) {
 			child.fired = true;
@@ -497,7 +499,7 @@ export class JobSupport
 
 	private childFinished(child: JobSupport): void {
 		this.removeNode(child);
-		this.childCount--;
+		this.rare!.childCount--;
 		this.tryFinalize();
 	}
 
@@ -509,7 +511,8 @@ export class JobSupport
 			(COMPLETING | ACTIVE)
 		)
 			return;
-		if (this.childCount > 0) return;
+		const rare = this.rare;
+		if (rare !== null && rare.childCount > 0) return;
 		this.finalizeState();
 	}
 
