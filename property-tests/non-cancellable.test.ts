@@ -1,15 +1,13 @@
-import fc from "fast-check";
 import { it } from "vitest";
-import { DEFAULT_SHAPE, programs } from "./program.js";
+import { DEFAULT_SHAPE } from "./program.js";
 import {
 	doneRecords,
 	expectModelAgrees,
 	expectRunTestPassed,
+	forAllPrograms,
 	parseTrace,
 	RUNS,
 	reportPrograms,
-	runBoth,
-	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
@@ -26,60 +24,57 @@ it(
 			throws: 1,
 			cleanups: 2,
 		};
-		await fc.assert(
-			fc.asyncProperty(programs(shape), seedOrFifo, async (p, seed) => {
-				const b = await runBoth(p, seed);
-				expectRunTestPassed(b);
-				const trace = parseTrace(b.kocoro.trace);
-				const done = doneRecords(trace);
-				const jobs = staticJobs(p);
-				for (const job of jobs.values()) {
-					const d = done.get(job.name)?.[0];
-					if (job.kind === "cleanup" && d !== undefined && d.state !== "ok")
-						violated(b, `the cleanup ${job.name} ended ${d.state}`);
-					if (
-						job.kind === "nonCancellable" &&
-						(d?.state === "CE" || d?.state === "TCE")
-					) {
-						const fromInside = trace.some(
-							(r) =>
-								r.who === job.name &&
-								/^(await c\d+|s\d+) -> (CE|TCE)$/.test(r.what),
-						);
-						if (!fromInside)
-							violated(
-								b,
-								`the NonCancellable block ${job.name} was cancelled from outside`,
-							);
-					}
-					if (job.cleanup === null) continue;
-					const fin = trace.find(
-						(r) => r.who === job.name && r.what === "finally",
+		await forAllPrograms(shape, async (b) => {
+			const { program: p } = b;
+			expectRunTestPassed(b);
+			const trace = parseTrace(b.kocoro.trace);
+			const done = doneRecords(trace);
+			const jobs = staticJobs(p);
+			for (const job of jobs.values()) {
+				const d = done.get(job.name)?.[0];
+				if (job.kind === "cleanup" && d !== undefined && d.state !== "ok")
+					violated(b, `the cleanup ${job.name} ended ${d.state}`);
+				if (
+					job.kind === "nonCancellable" &&
+					(d?.state === "CE" || d?.state === "TCE")
+				) {
+					const fromInside = trace.some(
+						(r) =>
+							r.who === job.name &&
+							/^(await c\d+|s\d+) -> (CE|TCE)$/.test(r.what),
 					);
-					if (fin === undefined) continue;
-					const cleaned = trace.find(
-						(r) => r.who === job.name && r.what === "cleaned",
-					);
-					if (cleaned === undefined || cleaned.index < fin.index)
-						violated(b, `${job.name}'s NonCancellable cleanup did not finish`);
-					if (cleaned.time !== fin.time + job.cleanup)
+					if (!fromInside)
 						violated(
 							b,
-							`${job.name}'s cleanup delay of ${job.cleanup} ms took ${cleaned.time - fin.time} ms`,
+							`the NonCancellable block ${job.name} was cancelled from outside`,
 						);
 				}
-				expectModelAgrees(
-					b,
-					"cleanups and NonCancellable blocks",
-					(r) =>
-						r.what === "cleaned" ||
-						/^s\d+ -> /.test(r.what) ||
-						(r.what.startsWith("done ") &&
-							jobs.get(r.who)?.kind === "nonCancellable"),
+				if (job.cleanup === null) continue;
+				const fin = trace.find(
+					(r) => r.who === job.name && r.what === "finally",
 				);
-			}),
-			{ numRuns: RUNS },
-		);
+				if (fin === undefined) continue;
+				const cleaned = trace.find(
+					(r) => r.who === job.name && r.what === "cleaned",
+				);
+				if (cleaned === undefined || cleaned.index < fin.index)
+					violated(b, `${job.name}'s NonCancellable cleanup did not finish`);
+				if (cleaned.time !== fin.time + job.cleanup)
+					violated(
+						b,
+						`${job.name}'s cleanup delay of ${job.cleanup} ms took ${cleaned.time - fin.time} ms`,
+					);
+			}
+			expectModelAgrees(
+				b,
+				"cleanups and NonCancellable blocks",
+				(r) =>
+					r.what === "cleaned" ||
+					/^s\d+ -> /.test(r.what) ||
+					(r.what.startsWith("done ") &&
+						jobs.get(r.who)?.kind === "nonCancellable"),
+			);
+		});
 	},
 	30_000 + RUNS * 20,
 );

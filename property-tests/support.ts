@@ -9,7 +9,12 @@ import { afterAll } from "vitest";
 import { type RunResult, runOnKocoro } from "./interpreter.js";
 import { type ModelResult, runOnModel } from "./model.js";
 import type { Body, Program, ScopeKind } from "./program.js";
-import { PROGRAM_SIZE, showProgram } from "./program.js";
+import {
+	PROGRAM_SIZE,
+	type ProgramShape,
+	programs,
+	showProgram,
+} from "./program.js";
 
 /** Runs of each property: KOCORO_PROPERTY_RUNS, default 200. */
 export const RUNS = propertyRuns(200);
@@ -77,6 +82,22 @@ export async function runBoth(
 	countRun(kocoro.trace);
 	const model = runOnModel(program, seed);
 	return { program, seed, kocoro, model };
+}
+
+/**
+ * Checks `check` on RUNS random programs of `shape`, each run on kocoro (with a seed, or in FIFO
+ * order) and on the model.
+ */
+export function forAllPrograms(
+	shape: ProgramShape,
+	check: (b: Both) => void | Promise<void>,
+): Promise<void> {
+	return fc.assert(
+		fc.asyncProperty(programs(shape), seedOrFifo, async (p, seed) =>
+			check(await runBoth(p, seed)),
+		),
+		{ numRuns: RUNS },
+	);
 }
 
 /** The program, the seed, and kocoro's and the model's traces side by side. */

@@ -1,16 +1,14 @@
-import fc from "fast-check";
 import { it } from "vitest";
-import { DEFAULT_SHAPE, programs } from "./program.js";
+import { DEFAULT_SHAPE } from "./program.js";
 import {
 	ancestry,
 	doneRecords,
 	expectModelAgrees,
 	expectRunTestPassed,
+	forAllPrograms,
 	parseTrace,
 	RUNS,
 	reportPrograms,
-	runBoth,
-	seedOrFifo,
 	staticJobs,
 	violated,
 } from "./support.js";
@@ -27,62 +25,53 @@ it(
 			timeouts: 5,
 			nonCancellable: 1,
 		};
-		await fc.assert(
-			fc.asyncProperty(programs(shape), seedOrFifo, async (p, seed) => {
-				const b = await runBoth(p, seed);
-				expectRunTestPassed(b);
-				const trace = parseTrace(b.kocoro.trace);
-				const done = doneRecords(trace);
-				const jobs = staticJobs(p);
-				const timedOut = new Set<string>();
-				for (const [name, list] of done) {
-					if (
-						jobs.get(name)?.kind.startsWith("withTimeout") &&
-						list[0]!.state === "TCE"
-					)
-						timedOut.add(name);
-				}
-				// A job ends cancelled only inside a timed-out block, or under a job whose body
-				// ended with the TimeoutCancellationException withTimeout rethrew (T1).
-				const exitedCancelled = new Set(
-					trace
-						.filter((r) => r.what === "exit CE" || r.what === "exit TCE")
-						.map((r) => r.who),
+		await forAllPrograms(shape, async (b) => {
+			const { program: p } = b;
+			expectRunTestPassed(b);
+			const trace = parseTrace(b.kocoro.trace);
+			const done = doneRecords(trace);
+			const jobs = staticJobs(p);
+			const timedOut = new Set<string>();
+			for (const [name, list] of done) {
+				if (
+					jobs.get(name)?.kind.startsWith("withTimeout") &&
+					list[0]!.state === "TCE"
+				)
+					timedOut.add(name);
+			}
+			// A job ends cancelled only inside a timed-out block, or under a job whose body
+			// ended with the TimeoutCancellationException withTimeout rethrew (T1).
+			const exitedCancelled = new Set(
+				trace
+					.filter((r) => r.what === "exit CE" || r.what === "exit TCE")
+					.map((r) => r.who),
+			);
+			for (const [name, list] of done) {
+				if (list[0]!.state === "ok") continue;
+				const explained = ancestry(jobs, name).some(
+					(a) => timedOut.has(a) || exitedCancelled.has(a),
 				);
-				for (const [name, list] of done) {
-					if (list[0]!.state === "ok") continue;
-					const explained = ancestry(jobs, name).some(
-						(a) => timedOut.has(a) || exitedCancelled.has(a),
+				if (!explained)
+					violated(
+						b,
+						`${name} ended ${list[0]!.state} outside every timed-out block`,
 					);
-					if (!explained)
-						violated(
-							b,
-							`${name} ended ${list[0]!.state} outside every timed-out block`,
-						);
-				}
-				for (const r of trace) {
-					const m = /^(s\d+) -> null$/.exec(r.what);
-					if (m === null) continue;
-					const scope = m[1]!;
-					if (jobs.get(scope)?.kind !== "withTimeoutOrNull")
-						violated(
-							b,
-							`${scope} returned null but is not a withTimeoutOrNull`,
-						);
-					if (done.get(scope)?.[0]?.state !== "TCE")
-						violated(
-							b,
-							`${scope} returned null but its block did not time out`,
-						);
-				}
-				expectModelAgrees(
-					b,
-					"timeout outcomes and final states",
-					(r) => /^s\d+ -> /.test(r.what) || r.what.startsWith("done "),
-				);
-			}),
-			{ numRuns: RUNS },
-		);
+			}
+			for (const r of trace) {
+				const m = /^(s\d+) -> null$/.exec(r.what);
+				if (m === null) continue;
+				const scope = m[1]!;
+				if (jobs.get(scope)?.kind !== "withTimeoutOrNull")
+					violated(b, `${scope} returned null but is not a withTimeoutOrNull`);
+				if (done.get(scope)?.[0]?.state !== "TCE")
+					violated(b, `${scope} returned null but its block did not time out`);
+			}
+			expectModelAgrees(
+				b,
+				"timeout outcomes and final states",
+				(r) => /^s\d+ -> /.test(r.what) || r.what.startsWith("done "),
+			);
+		});
 	},
 	30_000 + RUNS * 20,
 );
