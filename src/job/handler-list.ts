@@ -61,46 +61,73 @@ export class UserHandlerNode extends DisposableNode {
 }
 
 /**
+ * Where a list's ends live. A job keeps them in its rare state (a subclass of this), allocated
+ * with its first node: most coroutines never get a child, a handler or a waiter, and every field
+ * of a job object costs memory and scavenge copying with 100,000 of them alive.
+ */
+export class ListEnds {
+	declare head: HandlerNode | null;
+	declare tail: HandlerNode | null;
+
+	constructor() {
+		this.head = null;
+		this.tail = null;
+	}
+}
+
+/**
  * A node that owns a list of nodes: a job's children, completion handlers and waiters, in
  * registration order (H1). Removal is O(1).
  */
 export abstract class HandlerList extends HandlerNode {
-	// Assigned in the constructor for the same reason as HandlerNode's fields.
-	declare protected head: HandlerNode | null;
-	declare private tail: HandlerNode | null;
+	/** The list's ends (and, in a job, its other rarely needed state); null until first needed. */
+	declare protected rare: ListEnds | null;
 
 	constructor() {
 		super();
-		this.head = null;
-		this.tail = null;
+		this.rare = null;
+	}
+
+	/** The rare state, allocated on first use. */
+	protected abstract rareState(): ListEnds;
+
+	/** The first node, or null when the list is empty. */
+	protected get head(): HandlerNode | null {
+		const ends = this.rare;
+		return ends === null ? null : ends.head;
 	}
 
 	protected appendNode(node: HandlerNode): void {
+		const ends = this.rareState();
 		node.owner = this;
-		node.prev = this.tail;
+		node.prev = ends.tail;
 		node.next = null;
-		if (this.tail === null) this.head = node;
-		else this.tail.next = node;
-		this.tail = node;
+		if (ends.tail === null) ends.head = node;
+		else ends.tail.next = node;
+		ends.tail = node;
 	}
 
 	/** Unlinks a node in O(1). Its `next` is kept so that a walk in progress goes on. */
 	removeNode(node: HandlerNode): void {
 		if (node.owner !== this) return;
 		node.owner = null;
+		// A node is owned only after appendNode, which allocated the ends.
+		const ends = this.rare as ListEnds;
 		const { prev, next } = node;
-		if (prev === null) this.head = next;
+		if (prev === null) ends.head = next;
 		else prev.next = next;
-		if (next === null) this.tail = prev;
+		if (next === null) ends.tail = prev;
 		else next.prev = prev;
 		node.prev = null;
 	}
 
 	/** Empties the list and returns its first node; the nodes stay linked to each other. */
 	protected takeAll(): HandlerNode | null {
-		const first = this.head;
-		this.head = null;
-		this.tail = null;
+		const ends = this.rare;
+		if (ends === null) return null;
+		const first = ends.head;
+		ends.head = null;
+		ends.tail = null;
 		return first;
 	}
 }

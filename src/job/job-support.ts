@@ -57,6 +57,7 @@ import { collectHandlerFailure, finalRootCause } from "./final-exception.js";
 import {
 	HandlerList,
 	type HandlerNode,
+	ListEnds,
 	UserHandlerNode,
 } from "./handler-list.js";
 import type { Job } from "./job.js";
@@ -81,8 +82,12 @@ export const FIRST_SUBCLASS_FLAG = 16;
 
 let nextId = 1;
 
-/** State few jobs need, kept out of the job object to keep it small. */
-class RareState {
+/**
+ * State few jobs need, kept out of the job object to keep it small: the handler list's ends
+ * (children, handlers, waiters), the child count, later exceptions, cached exceptions, the
+ * AbortController and the debug id.
+ */
+class RareState extends ListEnds {
 	/** Exceptions after the root cause (E1). */
 	exceptions: Error[] | null = null;
 	childCause: CancellationException | null = null;
@@ -107,7 +112,7 @@ export class JobSupport
 	 * ended accepts no resumption).
 	 */
 	protected resultValue: unknown = undefined;
-	private rare: RareState | null = null;
+	declare protected rare: RareState | null;
 
 	constructor(active: boolean) {
 		super();
@@ -230,7 +235,7 @@ export class JobSupport
 		return this.cause;
 	}
 
-	private rareState(): RareState {
+	protected rareState(): RareState {
 		let rare = this.rare;
 		if (rare === null) {
 			rare = new RareState();
