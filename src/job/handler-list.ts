@@ -14,14 +14,15 @@ export abstract class HandlerNode {
 	declare prev: HandlerNode | null;
 	declare next: HandlerNode | null;
 	declare owner: HandlerList | null;
-	/** Set once invoked, so an onCancelling node is not invoked again at completion. */
-	declare fired: boolean;
+	// No "fired" flag (8 bytes less per node, coroutines included): an onCancelling handler
+	// leaves the list when it runs, so completion cannot run it again; a child job stays in its
+	// parent's list while cancelling, and cancelling it a second time with the same cause does
+	// nothing.
 
 	constructor() {
 		this.prev = null;
 		this.next = null;
 		this.owner = null;
-		this.fired = false;
 	}
 
 	/** Called when cancelling begins (children, onCancelling handlers), not only at completion. */

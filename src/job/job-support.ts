@@ -371,8 +371,10 @@ export class JobSupport
 	private notifyCancelling(cause: Error): void {
 		let failure: Error | null = null;
 		for (let n = this.head; n !== null; n = n.next) {
-			if (n.owner !== this || !n.firesOnCancelling || n.fired) continue;
-			n.fired = true;
+			if (n.owner !== this || !n.firesOnCancelling) continue;
+			// A handler runs once: it leaves the list (the walk goes on through its `next`). A
+			// child stays until it finishes; a second cancel with the same cause is a no-op.
+			if (!(n instanceof JobSupport)) this.removeNode(n);
 			try {
 				n.invoke(cause);
 			} catch (e) {
@@ -497,7 +499,6 @@ export class JobSupport
 		this.rareState().childCount++;
 		this.appendNode(child);
 		if (this.cause !== null) {
-			child.fired = true;
 			child.cancelImpl(this.childCancellationCause());
 		}
 	}
@@ -571,13 +572,10 @@ export class JobSupport
 			if (n.owner === this) {
 				n.owner = null;
 				n.prev = null;
-				if (!n.fired) {
-					n.fired = true;
-					try {
-						n.invoke(final);
-					} catch (e) {
-						failure = collectHandlerFailure(failure, e, this);
-					}
+				try {
+					n.invoke(final);
+				} catch (e) {
+					failure = collectHandlerFailure(failure, e, this);
 				}
 			}
 			n = next;
@@ -607,12 +605,10 @@ export class JobSupport
 	/** Adds a node; or, when its moment has already come, invokes it at once and returns false. */
 	addNode(node: HandlerNode): boolean {
 		if (this.isCompleted) {
-			node.fired = true;
 			node.invoke(this.cause);
 			return false;
 		}
 		if (node.firesOnCancelling && this.cause !== null) {
-			node.fired = true;
 			node.invoke(this.cause);
 			return false;
 		}
