@@ -51,6 +51,8 @@ const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 4;
 const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 5;
 /** Created with CoroutineStart.LAZY (shown in the class name). */
 export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 6;
+/** Suspended: `resultValue` holds the current wait (see `waiting`). */
+const WAITING = FIRST_SUBCLASS_FLAG << 7;
 
 const creationStacks = new WeakMap<object, string | undefined>();
 
@@ -59,7 +61,6 @@ export abstract class AbstractCoroutine<T>
 	implements SuspendingCoroutine, Task
 {
 	readonly dispatcher: CoroutineDispatcher;
-	waiting: Suspension | null = null;
 	/** The parent context until `context` is first read; then the full context. */
 	private ctx: CoroutineContext;
 	/** The block before the first step; the generator while it runs; null once it ended. */
@@ -85,6 +86,26 @@ export abstract class AbstractCoroutine<T>
 			this.flags |= CONTEXT_BUILT;
 		}
 		return this.ctx;
+	}
+
+	/**
+	 * The current wait while suspended, else null. It shares `resultValue`'s field (8 bytes less
+	 * per coroutine): a suspended coroutine has consumed its resumption value and has no result
+	 * yet, and resuming clears the wait before it stores the next resumption value.
+	 */
+	get waiting(): Suspension | null {
+		return (this.flags & WAITING) !== 0
+			? (this.resultValue as Suspension)
+			: null;
+	}
+	set waiting(s: Suspension | null) {
+		if (s === null) {
+			this.flags &= ~WAITING;
+			this.resultValue = undefined;
+		} else {
+			this.flags |= WAITING;
+			this.resultValue = s;
+		}
 	}
 
 	get dispatchContext(): CoroutineContext {
@@ -168,6 +189,7 @@ export abstract class AbstractCoroutine<T>
 		if (body === null) return; // the body already ended (a stale task)
 		if (typeof body !== "function") {
 			const flags = this.flags;
+			if ((flags & WAITING) !== 0) return; // suspended: only a resume runs it
 			let failed = (flags & RESUME_FAILED) !== 0;
 			// The resumption value shares the result's field: it lives only while the body runs.
 			let value = this.resultValue;
@@ -292,8 +314,7 @@ export abstract class AbstractCoroutine<T>
 		value: unknown,
 		cancellable: boolean,
 	): void {
-		if (this.waiting !== s) return;
-		this.waiting = null;
+		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, cancellable);
 		const d = this.dispatcher;
 		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
@@ -302,8 +323,7 @@ export abstract class AbstractCoroutine<T>
 
 	/** Resumes now, in the caller's frame, without a cancellation check (B1's "same frame"). */
 	resumeInPlace(s: Suspension, failed: boolean, value: unknown): void {
-		if (this.waiting !== s) return;
-		this.waiting = null;
+		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, false);
 		this.run();
 	}
@@ -313,7 +333,8 @@ export abstract class AbstractCoroutine<T>
 		value: unknown,
 		cancellable: boolean,
 	): void {
-		let flags = this.flags & ~(RESUME_FAILED | RESUME_CANCELLABLE);
+		// Clears the wait too: the field now holds the resumption value.
+		let flags = this.flags & ~(RESUME_FAILED | RESUME_CANCELLABLE | WAITING);
 		if (failed) flags |= RESUME_FAILED;
 		if (cancellable) flags |= RESUME_CANCELLABLE;
 		this.flags = flags;
