@@ -29,13 +29,14 @@ import {
 import type { Task } from "../dispatchers/task.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
 import type { DelayProvider } from "../time/delay-provider.js";
+import { type HeapTimer, TimerHeap } from "../time/timer-heap.js";
 import { isBackground } from "./background-work.js";
 import { checkSeed, mulberry32 } from "./prng.js";
 
 const IN_QUEUE = -2;
 const DONE = -1;
 
-class TestEvent implements DisposableHandle {
+class TestEvent implements DisposableHandle, HeapTimer {
 	index = DONE;
 	constructor(
 		readonly time: number,
@@ -52,10 +53,6 @@ class TestEvent implements DisposableHandle {
 	[Symbol.dispose](): void {
 		this.dispose();
 	}
-}
-
-function earlier(a: TestEvent, b: TestEvent): boolean {
-	return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
 /**
@@ -87,7 +84,7 @@ export class TestCoroutineScheduler
 	private seq = 0;
 	private readonly ready: (TestEvent | undefined)[] = [];
 	private readyHead = 0;
-	private readonly timers: TestEvent[] = [];
+	private readonly timers = new TimerHeap<TestEvent>();
 	private foreground = 0;
 	private readonly random: (() => number) | null;
 	/** While a coroutine-resuming timer runs: the context whose dispatch runs right after it. */
@@ -131,7 +128,6 @@ export class TestCoroutineScheduler
 			typeof (task as { cancelWait?: unknown }).cancelWait === "function",
 		);
 		this.timers.push(ev);
-		this.siftUp(this.timers.length - 1);
 		return ev;
 	}
 
@@ -177,7 +173,7 @@ export class TestCoroutineScheduler
 		const target = this.time + delayTimeMillis;
 		for (;;) {
 			if (this.runNextReady()) continue;
-			const next = this.timers[0];
+			const next = this.timers.peek();
 			if (next === undefined || next.time >= target) break;
 			this.time = next.time;
 		}
@@ -207,7 +203,7 @@ export class TestCoroutineScheduler
 
 	/** @internal Moves the clock to the next timer and makes it ready; false when none is left. */
 	advanceToNextTimer(): boolean {
-		const next = this.timers[0];
+		const next = this.timers.peek();
 		if (next === undefined) return false;
 		if (next.time > this.time) this.time = next.time;
 		this.promoteDueTimers();
@@ -216,7 +212,7 @@ export class TestCoroutineScheduler
 
 	/** @internal Whether a timer is pending. */
 	get hasTimers(): boolean {
-		return this.timers.length > 0;
+		return this.timers.size > 0;
 	}
 
 	/** @internal Pending events (ready or timers) that are not background work. */
@@ -226,7 +222,7 @@ export class TestCoroutineScheduler
 
 	/** @internal Pending events of any kind. */
 	get pendingEvents(): number {
-		return this.ready.length - this.readyHead + this.timers.length;
+		return this.ready.length - this.readyHead + this.timers.size;
 	}
 
 	/** @internal Removes a disposed timer from wherever it waits. */
@@ -237,7 +233,7 @@ export class TestCoroutineScheduler
 			const at = this.ready.indexOf(ev, this.readyHead);
 			if (at >= 0) this.ready.splice(at, 1);
 		} else {
-			this.removeTimerAt(i);
+			this.timers.removeAt(i);
 		}
 		ev.index = DONE;
 		if (!ev.background) this.foreground--;
@@ -332,56 +328,14 @@ export class TestCoroutineScheduler
 
 	private promoteDueTimers(): void {
 		const timers = this.timers;
-		while (timers.length > 0 && timers[0]!.time <= this.time) {
-			const ev = timers[0]!;
-			this.removeTimerAt(0);
+		for (
+			let ev = timers.peek();
+			ev !== undefined && ev.time <= this.time;
+			ev = timers.peek()
+		) {
+			timers.removeAt(0);
 			ev.index = IN_QUEUE;
 			this.ready.push(ev);
 		}
-	}
-
-	private removeTimerAt(i: number): void {
-		const timers = this.timers;
-		const last = timers.pop()!;
-		if (i < timers.length) {
-			timers[i] = last;
-			last.index = i;
-			this.siftDown(i);
-			this.siftUp(last.index);
-		}
-	}
-
-	private siftUp(i: number): void {
-		const timers = this.timers;
-		const ev = timers[i]!;
-		while (i > 0) {
-			const p = (i - 1) >> 1;
-			const parent = timers[p]!;
-			if (!earlier(ev, parent)) break;
-			timers[i] = parent;
-			parent.index = i;
-			i = p;
-		}
-		timers[i] = ev;
-		ev.index = i;
-	}
-
-	private siftDown(i: number): void {
-		const timers = this.timers;
-		const n = timers.length;
-		const ev = timers[i]!;
-		for (;;) {
-			const l = 2 * i + 1;
-			if (l >= n) break;
-			const r = l + 1;
-			const c = r < n && earlier(timers[r]!, timers[l]!) ? r : l;
-			const child = timers[c]!;
-			if (!earlier(child, ev)) break;
-			timers[i] = child;
-			child.index = i;
-			i = c;
-		}
-		timers[i] = ev;
-		ev.index = i;
 	}
 }
