@@ -2,14 +2,11 @@ import { it } from "vitest";
 import { DEFAULT_SHAPE } from "./program.js";
 import {
 	ancestry,
-	doneRecords,
 	expectModelAgrees,
-	expectRunTestPassed,
 	forAllPrograms,
-	parseTrace,
 	RUNS,
+	readPassedRun,
 	reportPrograms,
-	staticJobs,
 	violated,
 } from "./support.js";
 
@@ -20,11 +17,7 @@ it(
 	async () => {
 		const shape = { ...DEFAULT_SHAPE, throws: 0, cancels: 4, timeouts: 1 };
 		await forAllPrograms(shape, async (b) => {
-			const { program: p } = b;
-			expectRunTestPassed(b);
-			const trace = parseTrace(b.kocoro.trace);
-			const done = doneRecords(trace);
-			const jobs = staticJobs(p);
+			const { trace, done, jobs } = readPassedRun(b);
 			const sources = new Set<string>();
 			for (const r of trace) {
 				const m = /^(?:cancel|cancelAndJoin) (c\d+)(?: -> \S+)?$/.exec(r.what);

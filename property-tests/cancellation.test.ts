@@ -2,14 +2,11 @@ import { it } from "vitest";
 import { DEFAULT_SHAPE } from "./program.js";
 import {
 	ancestry,
-	doneRecords,
 	expectModelAgrees,
-	expectRunTestPassed,
 	forAllPrograms,
-	parseTrace,
 	RUNS,
+	readPassedRun,
 	reportPrograms,
-	staticJobs,
 	violated,
 } from "./support.js";
 
@@ -20,11 +17,7 @@ it(
 	async () => {
 		const shape = { ...DEFAULT_SHAPE, cancels: 5, throws: 0 };
 		await forAllPrograms(shape, async (b) => {
-			const { program: p } = b;
-			expectRunTestPassed(b);
-			const trace = parseTrace(b.kocoro.trace);
-			const done = doneRecords(trace);
-			const jobs = staticJobs(p);
+			const { trace, done, jobs } = readPassedRun(b);
 			for (const r of trace) {
 				const m = /^cancel (c\d+)$/.exec(r.what);
 				if (m === null) continue;

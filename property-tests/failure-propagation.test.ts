@@ -1,15 +1,12 @@
 import { it } from "vitest";
 import { DEFAULT_SHAPE } from "./program.js";
 import {
-	doneRecords,
 	expectModelAgrees,
-	expectRunTestPassed,
 	forAllPrograms,
 	isFailure,
-	parseTrace,
 	RUNS,
+	readPassedRun,
 	reportPrograms,
-	staticJobs,
 	violated,
 } from "./support.js";
 
@@ -26,11 +23,7 @@ it(
 			groups: 3,
 		};
 		await forAllPrograms(shape, async (b) => {
-			const { program: p } = b;
-			expectRunTestPassed(b);
-			const trace = parseTrace(b.kocoro.trace);
-			const done = doneRecords(trace);
-			const jobs = staticJobs(p);
+			const { trace, done, jobs } = readPassedRun(b);
 			const uncaught = trace.filter((r) => r.who === "uncaught");
 			for (const child of jobs.values()) {
 				const d = done.get(child.name)?.[0];

@@ -1,14 +1,11 @@
 import { it } from "vitest";
 import { DEFAULT_SHAPE } from "./program.js";
 import {
-	doneRecords,
 	expectModelAgrees,
-	expectRunTestPassed,
 	forAllPrograms,
-	parseTrace,
 	RUNS,
+	readPassedRun,
 	reportPrograms,
-	staticJobs,
 	violated,
 } from "./support.js";
 
@@ -25,11 +22,7 @@ it(
 			cleanups: 2,
 		};
 		await forAllPrograms(shape, async (b) => {
-			const { program: p } = b;
-			expectRunTestPassed(b);
-			const trace = parseTrace(b.kocoro.trace);
-			const done = doneRecords(trace);
-			const jobs = staticJobs(p);
+			const { trace, done, jobs } = readPassedRun(b);
 			for (const job of jobs.values()) {
 				const d = done.get(job.name)?.[0];
 				if (job.kind === "cleanup" && d !== undefined && d.state !== "ok")

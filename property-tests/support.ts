@@ -100,6 +100,20 @@ export function forAllPrograms(
 	);
 }
 
+/**
+ * A run that must have passed `runTest`, read: its trace records, each job's `done` records and
+ * the program's static job tree.
+ */
+export function readPassedRun(b: Both): {
+	trace: TraceRecord[];
+	done: ReturnType<typeof doneRecords>;
+	jobs: Map<string, StaticJob>;
+} {
+	expectRunTestPassed(b);
+	const trace = parseTrace(b.kocoro.trace);
+	return { trace, done: doneRecords(trace), jobs: staticJobs(b.program) };
+}
+
 /** The program, the seed, and kocoro's and the model's traces side by side. */
 export function describeRun(b: Both): string {
 	const k = b.kocoro.trace;

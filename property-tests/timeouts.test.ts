@@ -2,14 +2,11 @@ import { it } from "vitest";
 import { DEFAULT_SHAPE } from "./program.js";
 import {
 	ancestry,
-	doneRecords,
 	expectModelAgrees,
-	expectRunTestPassed,
 	forAllPrograms,
-	parseTrace,
 	RUNS,
+	readPassedRun,
 	reportPrograms,
-	staticJobs,
 	violated,
 } from "./support.js";
 
@@ -26,11 +23,7 @@ it(
 			nonCancellable: 1,
 		};
 		await forAllPrograms(shape, async (b) => {
-			const { program: p } = b;
-			expectRunTestPassed(b);
-			const trace = parseTrace(b.kocoro.trace);
-			const done = doneRecords(trace);
-			const jobs = staticJobs(p);
+			const { trace, done, jobs } = readPassedRun(b);
 			const timedOut = new Set<string>();
 			for (const [name, list] of done) {
 				if (
