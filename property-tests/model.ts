@@ -439,17 +439,7 @@ class Model implements Effects<MJob> {
 				this.start(target); // S3: join starts a lazy job
 				if (co.cause !== null) throw this.cancellationOf(co); // C9: checked even if done
 				if (target.final) return undefined;
-				const listener: Listener = {
-					k: "join",
-					co,
-					wait: null,
-					removed: false,
-				};
-				const wait: Wait = { k: "join", target, listener };
-				listener.wait = wait;
-				target.listeners.push(listener);
-				co.waiting = wait;
-				return SUSPENDED;
+				return this.waitFor(co, "join", target);
 			}
 			case "await": {
 				const target = req.target;
@@ -460,21 +450,21 @@ class Model implements Effects<MJob> {
 					return target.result;
 				}
 				if (co.cause !== null) throw this.cancellationOf(co);
-				const listener: Listener = {
-					k: "await",
-					co,
-					wait: null,
-					removed: false,
-				};
-				const wait: Wait = { k: "await", target, listener };
-				listener.wait = wait;
-				target.listeners.push(listener);
-				co.waiting = wait;
-				return SUSPENDED;
+				return this.waitFor(co, "await", target);
 			}
 			case "scope":
 				return this.executeScope(co, req);
 		}
+	}
+
+	/** Suspends `co` on `target`'s completion (join or await). */
+	private waitFor(co: MJob, k: "join" | "await", target: MJob): unknown {
+		const listener: Listener = { k, co, wait: null, removed: false };
+		const wait: Wait = { k, target, listener };
+		listener.wait = wait;
+		target.listeners.push(listener);
+		co.waiting = wait;
+		return SUSPENDED;
 	}
 
 	private executeScope(co: MJob, req: Extract<Req, { op: "scope" }>): unknown {
