@@ -65,6 +65,7 @@ describe("times", () => {
 				yield* withTimeout(-100, function* () {
 					t.expectUnreached();
 				});
+				t.expectUnreached();
 			} catch (e) {
 				expect(String(e)).toBe(
 					"TimeoutCancellationException: Timed out immediately",

@@ -238,6 +238,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 	it("a CancellationException whose cause is the failure reaches the handler as the original failure (guide exceptions-06)", async () => {
 		const io = new Error("io");
 		const handled: Error[] = [];
+		let joinThrew: unknown = null;
 		const job = GlobalScope.launch(
 			CoroutineExceptionHandler((_, e) => handled.push(e)),
 			function* () {
@@ -251,7 +252,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 				try {
 					yield* inner.join();
 				} catch (e) {
-					expect(e).toBeInstanceOf(CancellationException);
+					joinThrew = e;
 					throw e;
 				}
 			},
@@ -259,6 +260,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 		await t.runTest(function* () {
 			yield* job.join();
 		});
+		expect(joinThrew).toBeInstanceOf(CancellationException);
 		t.expectSame(handled, [io]);
 	});
 });
@@ -541,14 +543,16 @@ describe("scope rethrow (E8)", () => {
 	it("withTimeout rethrows a failure of its block as is, not as a timeout", async () => {
 		const boom = new Error("boom");
 		await t.runTest(function* () {
+			let caught: unknown = null;
 			try {
 				yield* withTimeout(1_000, function* () {
 					yield* yieldNow();
 					throw boom;
 				});
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 		});
 	});
 
@@ -559,11 +563,13 @@ describe("scope rethrow (E8)", () => {
 			this.launch(function* () {
 				d.completeExceptionally(boom);
 			});
+			let caught: unknown = null;
 			try {
 				yield* d.await();
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 		});
 	});
 });

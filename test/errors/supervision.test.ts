@@ -51,11 +51,13 @@ describe("failures stay local under a supervisor (V1)", () => {
 			const d = scope.async(function* () {
 				throw boom;
 			});
+			let caught: unknown = null;
 			try {
 				yield* d.await();
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 			expect(supervisor.isActive).toBe(true);
 		});
 		expect(handled).toHaveLength(0);
