@@ -38,7 +38,7 @@ export class JobImpl extends JobSupport implements CompletableJob {
 		}
 		return this.completeJobExceptionally(exception);
 	}
-	/** The default message of `Job().cancel()`, as API.md §7 spells it. */
+	/** The default message of `Job().cancel()`, as Kotlin spells it (C1). */
 	protected override defaultCancellationMessage(): string {
 		return "Job was cancelled";
 	}

@@ -19,7 +19,7 @@ function flags(c: CancellableContinuation<unknown>): boolean[] {
 	return [c.isActive, c.isCompleted, c.isCancelled];
 }
 
-describe("CancellableContinuation (API.md §4)", () => {
+describe("CancellableContinuation (C4)", () => {
 	it("is active until resumed; a resume delivers the value and the cancellation handler never runs", async () => {
 		await t.runTest(function* () {
 			let saved: CancellableContinuation<string> | undefined;

@@ -27,7 +27,7 @@ import { useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("the exception classes (API.md §7)", () => {
+describe("the exception classes (K3)", () => {
 	it("are Error subclasses whose name is the class name; String(e) prints Name: message", () => {
 		const cause = new Error("root");
 		const cases: [Error, string, string][] = [

@@ -17,7 +17,7 @@ import { flagsOf, STATE_FLAGS, useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("Deferred (API.md §3)", () => {
+describe("Deferred (C10, E7)", () => {
 	it("getCompleted() and getCompletionExceptionOrNull() throw IllegalStateException until the deferred is complete", async () => {
 		await t.runTest(function* () {
 			const d = this.async(function* () {
@@ -91,7 +91,7 @@ describe("Deferred (API.md §3)", () => {
 	});
 });
 
-describe("Job(parent) and SupervisorJob(parent) (API.md §3)", () => {
+describe("Job(parent) and SupervisorJob(parent) (P1)", () => {
 	it("are children of the parent, which waits for them; cancelling the parent cancels them", async () => {
 		await t.runTest(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;

@@ -18,7 +18,7 @@ function chain(n: number): CompletableJob[] {
 	return jobs;
 }
 
-describe("steps never grow the stack (API.md §1)", () => {
+describe("steps never grow the stack (K2)", () => {
 	it("a million suspendCancellableCoroutine calls resumed synchronously in a row", async () => {
 		const sum = await t.runTest(function* () {
 			let total = 0;

@@ -324,7 +324,7 @@ describe("calls after the end (S8) and jobs without a body (S9)", () => {
 	});
 });
 
-describe("toString (S10, API.md §7)", () => {
+describe("toString (S10)", () => {
 	it("prints <Class>{<State>}@<hex> for each kind of job, with a stable id", async () => {
 		await t.runTest(function* () {
 			const launched = this.launch(function* () {});

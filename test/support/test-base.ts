@@ -277,7 +277,7 @@ export const STATE_FLAGS = {
 	Completed: [false, true, false],
 } as const satisfies Record<string, [boolean, boolean, boolean]>;
 
-/** `<Name>{<State>}@<hex>` of S10 / API.md §7, optionally prefixed with `"<coroutine name>":`. */
+/** `<Name>{<State>}@<hex>` of S10, optionally prefixed with `"<coroutine name>":`. */
 export function jobStringPattern(
 	className: string,
 	state: keyof typeof STATE_FLAGS,
