@@ -136,6 +136,11 @@ export abstract class AbstractCoroutine<T>
 		return this.waiting === null ? null : this.waiting.describe();
 	}
 
+	/** Whether the coroutine is suspended on a wait that code outside the runtime ends. */
+	get waitsOnOutside(): boolean {
+		return this.waiting?.resumedFromOutside === true;
+	}
+
 	// ---- starting -----------------------------------------------------------------------
 
 	/** Attaches to the context's job (P1). Called once the coroutine is fully constructed. */

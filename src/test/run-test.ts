@@ -58,8 +58,6 @@ export const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 
 /** Real milliseconds of tasks run before the event loop gets a turn. */
 const SLICE_MS = 10;
-/** How the runtime describes waits that only the outside world ends (promises, callbacks). */
-const WAITS_OUTSIDE = /^(suspendCancellableCoroutine|awaitPromise)/;
 /** Idle turns with `setImmediate` before polling with 1 ms timers instead. */
 const BUSY_IDLE_TURNS = 100;
 
@@ -250,10 +248,7 @@ class TestRun {
 
 	/** Whether a test coroutine waits on something outside the scheduler (a promise, a callback). */
 	private waitsOutside(): boolean {
-		for (const co of this.tracked) {
-			const on = co.suspendedOn();
-			if (on !== null && WAITS_OUTSIDE.test(on)) return true;
-		}
+		for (const co of this.tracked) if (co.waitsOnOutside) return true;
 		return false;
 	}
 

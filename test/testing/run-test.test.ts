@@ -6,6 +6,7 @@ import {
 	delay,
 	GlobalScope,
 	supervisorScope,
+	suspendCancellableCoroutine,
 	TimeoutCancellationException,
 	withTimeout,
 	withTimeoutOrNull,
@@ -96,6 +97,23 @@ describe("virtual time", () => {
 			log.push(`promise ${v} at ${scheduler.currentTime}`);
 			yield* delay(2_000);
 			expect(log).toEqual(["promise 7 at 0", "timer at 1000"]);
+		});
+	});
+
+	it("does the same for a user's own suspendCancellableCoroutine resumed by a settled promise (the wait's flag decides, not its description)", async () => {
+		await runTest(function* () {
+			const scheduler = this.testScheduler;
+			const log: string[] = [];
+			this.launch(function* () {
+				yield* delay(1_000);
+				log.push(`timer at ${scheduler.currentTime}`);
+			});
+			const v = yield* suspendCancellableCoroutine<number>((cont) => {
+				void Promise.resolve(8).then((x) => cont.resume(x));
+			});
+			log.push(`callback ${v} at ${scheduler.currentTime}`);
+			yield* delay(2_000);
+			expect(log).toEqual(["callback 8 at 0", "timer at 1000"]);
 		});
 	});
 });
