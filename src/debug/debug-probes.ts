@@ -25,8 +25,8 @@ function requireInstalled(what: string): LiveCoroutines {
  * place that created it is recorded (this costs: an `Error` per coroutine, so install it only
  * while debugging). `dumpCoroutines()` prints every live coroutine under its ancestors, with its
  * `CoroutineName` (or class and id), its state and what it is suspended on: `delay(120ms left)`,
- * `join of X`, `await of X`, a scope, `yield`, or `suspendCancellableCoroutine` (a promise or
- * callback).
+ * `join of X`, `await of X`, a scope, or `suspendCancellableCoroutine` (a promise or callback);
+ * a coroutine back in its queue after `yieldNow()` shows as `queued to run`.
  *
  * `install()` and `uninstall()` nest: the probes stay on until every `install()` was undone.
  *

@@ -223,10 +223,6 @@ export class JobSupport
 		return `${this.nameString()}{${this.stateString()}}@${this.id.toString(16)}`;
 	}
 
-	/** The final exception (null if completed normally or not complete). */
-	protected get completionException(): Error | null {
-		return this.isCompleted ? this.cause : null;
-	}
 	/** The final exception once complete, else null (Kotlin's getCompletionExceptionOrNull). */
 	getCompletionExceptionOrNull(): Error | null {
 		if (!this.isCompleted) {
