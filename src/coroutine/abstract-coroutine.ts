@@ -29,7 +29,7 @@ import {
 } from "../intrinsics/instruction.js";
 import { JobKey } from "../job/job-key.js";
 import { FIRST_SUBCLASS_FLAG, JobSupport } from "../job/job-support.js";
-import type { Block } from "../scope/coroutine-scope.js";
+import type { Block } from "./coroutine-scope.js";
 import { probes } from "./probes.js";
 
 let current: AbstractCoroutine<unknown> | null = null;

@@ -7,11 +7,11 @@ import { handleCoroutineException } from "../context/coroutine-exception-handler
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { Suspend } from "../intrinsics/instruction.js";
-import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
 import type { Deferred, Job } from "../job/job.js";
-import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
+import { AwaitInstruction } from "../job/join-await.js";
 import { AbstractCoroutine, LAZY_FLAG } from "./abstract-coroutine.js";
+import type { Block, CoroutineScope } from "./coroutine-scope.js";
 import { CoroutineStart } from "./coroutine-start.js";
 import { probes } from "./probes.js";
 

@@ -1,8 +1,8 @@
 import type { Suspend } from "../intrinsics/instruction.js";
-import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "./deferred-support.js";
 import type { Deferred, Job } from "./job.js";
 import { JobSupport } from "./job-support.js";
+import { AwaitInstruction } from "./join-await.js";
 
 /** A {@link Deferred} completed by hand (Kotlin's `CompletableDeferred`). */
 export interface CompletableDeferred<T> extends Deferred<T> {

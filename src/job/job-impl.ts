@@ -1,6 +1,6 @@
 import { isCancellation } from "../errors/exceptions.js";
-import type { CompletableJob } from "./job.js";
 import { JobSupport } from "./job-support.js";
+import type { CompletableJob } from "./job-types.js";
 
 /**
  * `Job()`: a job with no body (Kotlin's JobImpl). Cancelling it completes it as soon as its

@@ -46,10 +46,6 @@ import {
 } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
-	CancelAndJoinInstruction,
-	JoinInstruction,
-} from "../intrinsics/join-await.js";
-import {
 	type DisposableHandle,
 	NonDisposableHandle,
 } from "./disposable-handle.js";
@@ -60,8 +56,9 @@ import {
 	ListEnds,
 	UserHandlerNode,
 } from "./handler-list.js";
-import type { Job } from "./job.js";
 import { JobKey } from "./job-key.js";
+import type { Job } from "./job-types.js";
+import { CancelAndJoinInstruction, JoinInstruction } from "./join-await.js";
 import {
 	OP_CHILD_CANCELLED,
 	OP_CHILD_DONE,
