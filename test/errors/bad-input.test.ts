@@ -55,7 +55,7 @@ describe("times", () => {
 	});
 
 	it("a negative time means now", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(2);
 			});
@@ -79,7 +79,7 @@ describe("times", () => {
 
 describe("yielding something that is not an instruction", () => {
 	it("a plain value is a TypeError that tells to use yield*", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(42);
 				t.expectUnreached();
@@ -93,7 +93,7 @@ describe("yielding something that is not an instruction", () => {
 	});
 
 	it("a promise is a TypeError whose message shows yield* awaitPromise(...)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(Promise.resolve(1));
 				t.expectUnreached();
@@ -110,7 +110,7 @@ describe("yielding something that is not an instruction", () => {
 		function* helper(): Generator<Instruction, void, unknown> {
 			yield* delay(1);
 		}
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(helper());
 				t.expectUnreached();
@@ -126,7 +126,7 @@ describe("yielding something that is not an instruction", () => {
 	});
 
 	it("uncaught, the TypeError fails the coroutine", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield asInstruction("oops");
 			},
@@ -169,7 +169,7 @@ describe("calls outside a coroutine", () => {
 
 describe("suspendCancellableCoroutine", () => {
 	it("resuming a continuation twice is an IllegalStateException", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let second: unknown;
 			const v = yield* suspendCancellableCoroutine<number>((cont) => {
 				cont.resume(1);
@@ -199,7 +199,7 @@ describe("suspendCancellableCoroutine", () => {
 	});
 
 	it("resuming after the coroutine was cancelled is ignored", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let saved: { resume(v: number): void } | undefined;
 			const job = this.launch(function* () {
 				yield* suspendCancellableCoroutine<number>((cont) => {
@@ -290,7 +290,7 @@ describe("builders given something other than a generator function", () => {
 
 describe("launch on a cancelled scope", () => {
 	it("the child is cancelled at once and its body never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(Job());
 			scope.cancel();
 			const job = scope.launch(function* () {
