@@ -264,7 +264,8 @@ const SLICE_MS = 10;
 const BUSY_IDLE_TURNS = 100;
 
 /**
- * `runCoroutine(block, context)` on a `StandardTestDispatcher` of a fresh scheduler, driven as
+ * `runCoroutine(block, context)` on a `StandardTestDispatcher` of a fresh scheduler (also in the
+ * context, as `TestCoroutineScheduler.Key`), driven as
  * `kocoro/test`'s `runTest` drives its own: run what is ready; when nothing is, let the event loop
  * turn once (a settled promise is delivered first), then jump the clock to the next timer; when
  * no timer is left either, wait for the event loop (promises, real timers of other dispatchers).
@@ -276,7 +277,7 @@ export async function runInVirtualTime<T>(
 	const scheduler = new TestCoroutineScheduler();
 	const dispatcher = StandardTestDispatcher(scheduler);
 	let settled = false;
-	const run = runCoroutine(block, dispatcher.plus(context));
+	const run = runCoroutine(block, dispatcher.plus(scheduler).plus(context));
 	run.then(
 		() => {
 			settled = true;
