@@ -1,6 +1,7 @@
 import { probes } from "../coroutine/probes.js";
 import { IllegalStateException } from "../errors/exceptions.js";
 import type { Job } from "../job/job.js";
+import { JobSupport } from "../job/job-support.js";
 import { appendSubtree, formatTrees } from "./dump.js";
 import { addCreationListener, LiveCoroutines } from "./registry.js";
 
@@ -76,6 +77,11 @@ export const DebugProbes: {
 		return formatTrees(requireInstalled("dumpCoroutines()"), "Coroutines dump");
 	},
 	jobToString(job: Job): string {
+		if (!(job instanceof JobSupport)) {
+			throw new TypeError(
+				`DebugProbes.jobToString(job): job must be a Job created by kocoro, got ${job === null ? "null" : typeof job}`,
+			);
+		}
 		const out: string[] = [];
 		appendSubtree(out, job, 0);
 		return out.join("\n");

@@ -19,6 +19,7 @@
  */
 import { CoroutineExceptionHandler } from "../context/coroutine-exception-handler.js";
 import type { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
+import { checkBlock } from "../coroutine/coroutine.js";
 import { formatTrees, userFrames } from "../debug/dump.js";
 import {
 	addCreationListener,
@@ -32,6 +33,7 @@ import { SupervisorJob } from "../job/job.js";
 import { JobKey } from "../job/job-key.js";
 import { CoroutineScope, GlobalScope } from "../scope/context-scope.js";
 import { BackgroundWork, isBackground } from "./background-work.js";
+import { checkOptions } from "./check-options.js";
 import { RunTestError, UncompletedCoroutinesError } from "./errors.js";
 import { checkSeed } from "./prng.js";
 import { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
@@ -86,11 +88,8 @@ export function runTest(
 	options: RunTestOptions = {},
 ): Promise<void> {
 	try {
-		if (typeof block !== "function") {
-			throw new TypeError(
-				`runTest(block): block must be a generator function, got ${typeof block}`,
-			);
-		}
+		checkBlock(block, "runTest(block)");
+		checkOptions(options, "runTest(block, options)");
 		const timeout = options.timeout ?? DEFAULT_TEST_TIMEOUT_MS;
 		if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
 			throw new RangeError(

@@ -356,7 +356,7 @@ describe("other bad arguments name the argument and the fix", () => {
 			],
 			[
 				() => withTimeout(10, 3 as never),
-				/withTimeout: the block must be a generator function/,
+				/withTimeout\(block\): the block must be a generator function/,
 			],
 			[
 				() => awaitAll(5 as never),
@@ -368,7 +368,7 @@ describe("other bad arguments name the argument and the fix", () => {
 			],
 			[
 				() => awaitAll([] as never),
-				/awaitAll: expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
+				/awaitAll\(\.\.\.\): expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
 			],
 			[
 				() => scope.launch(block as never, block),
