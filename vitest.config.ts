@@ -1,26 +1,40 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import { entryPoints, repositoryRoot } from "./scripts/entry-points.js";
 
-const src = (p: string) =>
-	fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+/** `kocoro`, `kocoro/test`, ... resolve to their sources, as package.json's exports list them. */
+const alias = entryPoints().map((entry) => ({
+	find: new RegExp(`^${entry.specifier.replaceAll("/", "\\/")}$`),
+	replacement: join(repositoryRoot, entry.source),
+}));
+
+/** The bench smoke test keeps a core busy for half a minute: it runs alone, after the rest. */
+const BENCH = "test/bench/**/*.test.ts";
 
 export default defineConfig({
-	resolve: {
-		alias: [
-			{ find: /^kocoro\/test$/, replacement: src("test/index.ts") },
-			{
-				find: /^kocoro\/test\/arbitraries$/,
-				replacement: src("test/arbitraries.ts"),
-			},
-			{ find: /^kocoro\/effect$/, replacement: src("effect/index.ts") },
-			{ find: /^kocoro\/debug$/, replacement: src("debug/index.ts") },
-			{ find: /^kocoro$/, replacement: src("index.ts") },
-		],
-	},
+	resolve: { alias },
 	test: {
-		include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
 		reporters: ["default", "./scripts/plain-summary-reporter.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: "behaviour",
+					include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
+					exclude: [BENCH],
+					sequence: { groupOrder: 0 },
+				},
+			},
+			{
+				extends: true,
+				test: {
+					name: "bench",
+					include: [BENCH],
+					sequence: { groupOrder: 1 },
+				},
+			},
+		],
 	},
 });

@@ -1,5 +1,5 @@
 /**
- * The reference model: Kotlin's Job rules (../shared/KOTLIN-SEMANTICS.md), written from the rules
+ * The reference model: Kotlin's Job rules (docs/semantics.md), written from the rules
  * and not from kocoro's code, executing the same programs through the same walker.
  *
  * It is a small single-threaded coroutine runtime of its own: jobs with a root cause and later

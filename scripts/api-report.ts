@@ -3,20 +3,27 @@
  * TypeScript checker sees it (members marked @internal, private or protected are left out).
  * `--update` rewrites `api-report/*.api.txt`; `--check` (run by `npm test`) fails when the
  * exports differ from the committed report, so no export changes by accident.
+ *
+ * The entry points are those of `package.json`'s `exports`. Both modes fail when an entry's source
+ * file is missing, and when a public export has no doc comment (TSDoc on its declaration).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
 import ts from "typescript";
-
-const entries: Record<string, string> = {
-	kocoro: "src/index.ts",
-	"kocoro-test": "src/test/index.ts",
-	"kocoro-test-arbitraries": "src/test/arbitraries.ts",
-	"kocoro-effect": "src/effect/index.ts",
-	"kocoro-debug": "src/debug/index.ts",
-};
+import { entryPoints } from "./entry-points.js";
 
 const mode = process.argv.includes("--update") ? "update" : "check";
-const present = Object.entries(entries).filter(([, file]) => existsSync(file));
+const entries = entryPoints();
+const missing = entries.filter((e) => !existsSync(e.source));
+if (missing.length > 0) {
+	for (const e of missing) {
+		console.error(
+			`${e.specifier}: its source ${e.source} (from package.json's exports) does not exist`,
+		);
+	}
+	process.exit(1);
+}
+const present = entries.map((e) => [e.reportName, e.source] as const);
 const config = ts.getParsedCommandLineOfConfigFile(
 	"tsconfig.build.json",
 	{},
@@ -95,11 +102,21 @@ function members(type: ts.Type, indent: string): string[] {
 function describe(name: string, sym: ts.Symbol): string[] {
 	const out: string[] = [];
 	const f = sym.flags;
-	if (f & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) {
+	// `type Job = Job` (an alias of an interface of the same name, declared in a lower module so
+	// that its implementations need not import the factory) reads as the interface.
+	const aliased =
+		f & ts.SymbolFlags.TypeAlias
+			? checker.getDeclaredTypeOfSymbol(sym).getSymbol()
+			: undefined;
+	const interfaceAlias =
+		aliased !== undefined &&
+		aliased.name === name &&
+		(aliased.flags & ts.SymbolFlags.Interface) !== 0;
+	if (f & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface) || interfaceAlias) {
 		out.push(`${f & ts.SymbolFlags.Class ? "class" : "interface"} ${name}`);
 		out.push(...members(checker.getDeclaredTypeOfSymbol(sym), "  "));
 	}
-	if (f & ts.SymbolFlags.TypeAlias) {
+	if (f & ts.SymbolFlags.TypeAlias && !interfaceAlias) {
 		out.push(
 			`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(sym), undefined, flags)}`,
 		);
@@ -132,8 +149,21 @@ function describe(name: string, sym: ts.Symbol): string[] {
 	return out;
 }
 
+/** Whether one of the symbol's declarations carries a doc comment. */
+function hasDocComment(sym: ts.Symbol): boolean {
+	return (sym.declarations ?? []).some((decl) => {
+		// A variable's comment sits on its statement; a declaration's on itself.
+		const holder = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
+		const text = holder.getSourceFile().getFullText();
+		const ranges =
+			ts.getLeadingCommentRanges(text, holder.getFullStart()) ?? [];
+		return ranges.some((r) => text.startsWith("/**", r.pos));
+	});
+}
+
 mkdirSync("api-report", { recursive: true });
 let failed = false;
+const undocumented: string[] = [];
 for (const [entry, file] of present) {
 	const source = program.getSourceFile(file);
 	const moduleSymbol = source && checker.getSymbolAtLocation(source);
@@ -148,6 +178,16 @@ for (const [entry, file] of present) {
 	for (const sym of exported) {
 		const target =
 			sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+		if (!hasDocComment(target)) {
+			const decl = target.declarations?.[0];
+			const where =
+				decl === undefined
+					? file
+					: `${relative(process.cwd(), decl.getSourceFile().fileName)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}`;
+			undocumented.push(
+				`  ${entry.replaceAll("-", "/")}: ${sym.name} (${where})`,
+			);
+		}
 		lines.push(...describe(sym.name, target));
 	}
 	const text = clean(`${lines.join("\n")}\n`);
@@ -167,6 +207,13 @@ for (const [entry, file] of present) {
 		for (const l of removed) console.error(`  - ${l}`);
 		for (const l of added) console.error(`  + ${l}`);
 	}
+}
+if (undocumented.length > 0) {
+	failed = true;
+	console.error(
+		"Public exports without a doc comment (write TSDoc: one line of what, details, an example):",
+	);
+	for (const line of undocumented) console.error(line);
 }
 if (failed) process.exit(1);
 if (mode === "check")

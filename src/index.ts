@@ -1,4 +1,4 @@
-// kocoro: kotlinx.coroutines for TypeScript. The public API (API.md §1–§7, §9).
+// kocoro: kotlinx.coroutines for TypeScript. The rules it implements: docs/semantics.md.
 
 // context
 export {

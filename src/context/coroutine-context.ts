@@ -24,7 +24,13 @@ export interface CoroutineContextElement extends CoroutineContext {
 /** The key of an element type; compared by identity. Give each element type one static key. */
 export class CoroutineContextKey<E> {
 	declare private readonly _element?: E;
-	constructor(readonly name: string) {}
+	constructor(readonly name: string) {
+		if (typeof name !== "string") {
+			throw new TypeError(
+				`CoroutineContextKey(name): name must be a string (shown in debug output), got ${name === null ? "null" : typeof name}`,
+			);
+		}
+	}
 	toString(): string {
 		return this.name;
 	}
@@ -43,7 +49,13 @@ export class CoroutineContextKey<E> {
 export abstract class AbstractCoroutineContextElement
 	implements CoroutineContextElement
 {
-	constructor(readonly key: CoroutineContextKey<unknown>) {}
+	constructor(readonly key: CoroutineContextKey<unknown>) {
+		if (!(key instanceof CoroutineContextKey)) {
+			throw new TypeError(
+				`AbstractCoroutineContextElement(key): key must be a CoroutineContextKey (a static Key of the element class), got ${key === null ? "null" : typeof key}`,
+			);
+		}
+	}
 	get<E extends CoroutineContextElement>(
 		key: CoroutineContextKey<E>,
 	): E | undefined {

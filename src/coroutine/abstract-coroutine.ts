@@ -40,7 +40,7 @@ import {
 import type { DisposableHandle } from "../job/disposable-handle.js";
 import { JobKey } from "../job/job-key.js";
 import { FIRST_SUBCLASS_FLAG, JobSupport } from "../job/job-support.js";
-import type { Block } from "../scope/coroutine-scope.js";
+import type { Block } from "./coroutine-scope.js";
 import { probes } from "./probes.js";
 
 let current: AbstractCoroutine<unknown> | null = null;
@@ -151,6 +151,11 @@ export abstract class AbstractCoroutine<T>
 	/** For debug dumps: what the coroutine waits on, or null when it is not suspended. */
 	suspendedOn(): string | null {
 		return this.waiting === null ? null : this.waiting.describe();
+	}
+
+	/** Whether the coroutine is suspended on a wait that code outside the runtime ends. */
+	get waitsOnOutside(): boolean {
+		return this.waiting?.resumedFromOutside === true;
 	}
 
 	// ---- starting -----------------------------------------------------------------------

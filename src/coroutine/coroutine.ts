@@ -7,11 +7,11 @@ import { handleCoroutineException } from "../context/coroutine-exception-handler
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { Suspend } from "../intrinsics/instruction.js";
-import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
 import type { Deferred, Job } from "../job/job.js";
-import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
+import { AwaitInstruction } from "../job/join-await.js";
 import { AbstractCoroutine, LAZY_FLAG } from "./abstract-coroutine.js";
+import type { Block, CoroutineScope } from "./coroutine-scope.js";
 import { CoroutineStart } from "./coroutine-start.js";
 import { probes } from "./probes.js";
 
@@ -108,19 +108,21 @@ const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = async function* () {}.constructor;
 
 export function checkBlock<T>(block: unknown, where: string): Block<T> {
+	// The call as the message names it: `launch(block)`, or `where` itself when it shows arguments.
+	const call = where.endsWith(")") ? where : `${where}(block)`;
 	if (typeof block !== "function") {
 		throw new TypeError(
-			`${where}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
+			`${call}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
 		);
 	}
 	if (block.constructor === AsyncFunction) {
 		throw new TypeError(
-			`${where}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${call}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 	if (block.constructor === AsyncGeneratorFunction) {
 		throw new TypeError(
-			`${where}: the block is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${call}: the block is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 	return block as Block<T>;

@@ -1,6 +1,7 @@
 import { probes } from "../coroutine/probes.js";
 import { IllegalStateException } from "../errors/exceptions.js";
 import type { Job } from "../job/job.js";
+import { JobSupport } from "../job/job-support.js";
 import { appendSubtree, formatTrees } from "./dump.js";
 import { addCreationListener, LiveCoroutines } from "./registry.js";
 
@@ -25,8 +26,8 @@ function requireInstalled(what: string): LiveCoroutines {
  * place that created it is recorded (this costs: an `Error` per coroutine, so install it only
  * while debugging). `dumpCoroutines()` prints every live coroutine under its ancestors, with its
  * `CoroutineName` (or class and id), its state and what it is suspended on: `delay(120ms left)`,
- * `join of X`, `await of X`, a scope, `yield`, or `suspendCancellableCoroutine` (a promise or
- * callback).
+ * `join of X`, `await of X`, a scope, or `suspendCancellableCoroutine` (a promise or callback);
+ * a coroutine back in its queue after `yieldNow()` shows as `queued to run`.
  *
  * `install()` and `uninstall()` nest: the probes stay on until every `install()` was undone.
  *
@@ -76,6 +77,11 @@ export const DebugProbes: {
 		return formatTrees(requireInstalled("dumpCoroutines()"), "Coroutines dump");
 	},
 	jobToString(job: Job): string {
+		if (!(job instanceof JobSupport)) {
+			throw new TypeError(
+				`DebugProbes.jobToString(job): job must be a Job created by kocoro, got ${job === null ? "null" : typeof job}`,
+			);
+		}
 		const out: string[] = [];
 		appendSubtree(out, job, 0);
 		return out.join("\n");

@@ -1,2 +1,2 @@
-// kocoro/debug: a dump of the live job tree (API.md §10).
+// kocoro/debug: a dump of the live job tree (docs/semantics.md K10, docs/testing.md).
 export { DebugProbes } from "./debug-probes.js";

@@ -11,7 +11,10 @@ import type { Task } from "./task.js";
  *
  * @example
  * class LoggingDispatcher extends CoroutineDispatcher {
- *   dispatch(_ctx: CoroutineContext, block: () => void) { setImmediate(block); }
+ *   dispatch(ctx: CoroutineContext, block: () => void) {
+ *     console.log(`dispatch ${ctx.get(CoroutineName.Key)?.name ?? "coroutine"}`);
+ *     setImmediate(block);
+ *   }
  * }
  */
 export abstract class CoroutineDispatcher extends AbstractCoroutineContextElement {
@@ -47,8 +50,8 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	}
 
 	/**
-	 * @internal The first dispatch of a coroutine body on this dispatcher. `onFinished` is called
-	 * by a dispatcher that admits bodies (limitedParallelism) when it must learn that one ended.
+	 * @internal The first dispatch of a coroutine body on this dispatcher. A dispatcher that admits
+	 * bodies (limitedParallelism, see `admitsBodies`) is told that one ended by `bodyFinished`.
 	 */
 	dispatchStart(context: CoroutineContext, task: Task): void {
 		this.dispatchTask(context, task);

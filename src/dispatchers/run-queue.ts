@@ -57,11 +57,6 @@ export function enqueue(task: Task): void {
 	}
 }
 
-/** Whether tasks are waiting (used by `yieldNow` on Unconfined-like paths and by tests). */
-export function hasQueuedTasks(): boolean {
-	return head !== tail;
-}
-
 function grow(): void {
 	const old = buffer;
 	const size = old.length;

@@ -1,4 +1,4 @@
-// kocoro/effect: Effect interop (API.md §9). `effect` is an optional peer dependency.
+// kocoro/effect: Effect interop (docs/semantics.md K8, docs/interop.md). `effect` is an optional peer dependency.
 export { EffectFailure } from "./effect-failure.js";
 export { fromEffect } from "./from-effect.js";
 export { toEffect } from "./to-effect.js";

@@ -1,4 +1,5 @@
 import { Cause, Effect } from "effect";
+import { checkBlock } from "../coroutine/coroutine.js";
 import { type Block, CancellationException, GlobalScope } from "../index.js";
 import { EffectFailure } from "./effect-failure.js";
 
@@ -18,11 +19,7 @@ import { EffectFailure } from "./effect-failure.js";
  * );
  */
 export function toEffect<A>(block: Block<A>): Effect.Effect<A, unknown> {
-	if (typeof block !== "function") {
-		throw new TypeError(
-			`toEffect(block): the block must be a generator function, got ${block === null ? "null" : typeof block}`,
-		);
-	}
+	checkBlock(block, "toEffect(block)");
 	return Effect.callback<A, unknown>((resume) => {
 		const job = GlobalScope.async<A>(block);
 		job.invokeOnCompletion((cause) => {

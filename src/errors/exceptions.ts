@@ -103,15 +103,13 @@ export function addSuppressed(target: Error, other: Error): void {
 /**
  * Creates a cancellation exception without capturing a stack trace: cancellation is control flow,
  * and a tree of 100,000 coroutines must not pay for 100,000 stacks (Kotlin does the same outside
- * debug mode). `debugStacks` switches stacks back on for diagnosis.
+ * debug mode).
  */
 export function newJobCancellation(
 	message: string,
 	cause: Error | null,
 	job: object | null,
 ): JobCancellationException {
-	if (stackOptions.debugStacks)
-		return new JobCancellationException(message, cause, job);
 	const limit = Error.stackTraceLimit;
 	Error.stackTraceLimit = 0;
 	try {
@@ -126,7 +124,6 @@ export function newJobCancellation(
  * {@link newJobCancellation}.
  */
 export function newCancellation(message: string): CancellationException {
-	if (stackOptions.debugStacks) return new CancellationException(message);
 	const limit = Error.stackTraceLimit;
 	Error.stackTraceLimit = 0;
 	try {
@@ -135,5 +132,3 @@ export function newCancellation(message: string): CancellationException {
 		Error.stackTraceLimit = limit;
 	}
 }
-
-export const stackOptions = { debugStacks: false };

@@ -1,3 +1,4 @@
+import { checkBlock } from "../coroutine/coroutine.js";
 import { CancellationException } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import { Job } from "../job/job.js";
@@ -28,12 +29,10 @@ export function withAbortSignal<T>(
 			`withAbortSignal(signal, block): signal must be an AbortSignal, got ${signal === null ? "null" : typeof signal}`,
 		);
 	}
-	if (typeof block !== "function") {
-		throw new TypeError(
-			`withAbortSignal(signal, block): the block must be a generator function, got ${block === null ? "null" : typeof block}`,
-		);
-	}
-	return runWithAbortSignal(signal, block);
+	return runWithAbortSignal(
+		signal,
+		checkBlock<T>(block, "withAbortSignal(signal, block)"),
+	);
 }
 
 function* runWithAbortSignal<T>(

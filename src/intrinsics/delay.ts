@@ -1,8 +1,8 @@
 import type { Task } from "../dispatchers/task.js";
 import type { CancellationException } from "../errors/exceptions.js";
-import type { DisposableHandle } from "../job/disposable-handle.js";
 import { checkTime } from "../time/check-time.js";
 import { delayProviderOf } from "../time/delay-provider.js";
+import type { TimerHandle } from "../time/timer-handle.js";
 import {
 	Instruction,
 	SUSPENDED,
@@ -13,7 +13,7 @@ import {
 
 /** A coroutine waiting for its timer; the timer runs it as a task when due. */
 class DelayWait implements Suspension, Task {
-	handle: DisposableHandle | null = null;
+	handle: TimerHandle | null = null;
 	constructor(
 		private readonly co: SuspendingCoroutine,
 		private readonly deadline: number,

@@ -12,8 +12,14 @@ export const SUSPENDED: unique symbol = Symbol("kocoro.suspended");
  */
 export interface Suspension {
 	cancelWait(co: SuspendingCoroutine, cause: CancellationException): void;
-	/** For debug dumps: `delay(120ms left)`, `join of X`, ... */
+	/** For debug dumps: `delay(120ms left)`, `join of X`, ... Never read to decide anything. */
 	describe(): string;
+	/**
+	 * True when code outside the runtime may end this wait (a promise, a callback: a continuation
+	 * of `suspendCancellableCoroutine`). `runTest` gives the event loop a turn before it jumps
+	 * virtual time while a coroutine waits on such a wait. Absent means false.
+	 */
+	readonly resumedFromOutside?: boolean;
 }
 
 /** The coroutine as instructions see it (implemented by the coroutine runner). */

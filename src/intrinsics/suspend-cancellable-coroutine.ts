@@ -42,6 +42,8 @@ const CANCELLED = 4;
 class ContinuationImpl<T> implements CancellableContinuation<T>, Suspension {
 	state = RUNNING_BODY;
 	result: unknown = undefined;
+	/** Any callback, timer or promise reaction may hold the continuation. */
+	readonly resumedFromOutside = true;
 	private handler: ((cause: Error | null) => void) | null = null;
 
 	constructor(

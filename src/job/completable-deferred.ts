@@ -1,8 +1,8 @@
 import type { Suspend } from "../intrinsics/instruction.js";
-import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "./deferred-support.js";
-import type { Deferred, Job } from "./job.js";
+import { checkParent, type Deferred, type Job } from "./job.js";
 import { JobSupport } from "./job-support.js";
+import { AwaitInstruction } from "./join-await.js";
 
 /** A {@link Deferred} completed by hand (Kotlin's `CompletableDeferred`). */
 export interface CompletableDeferred<T> extends Deferred<T> {
@@ -16,9 +16,9 @@ class CompletableDeferredImpl<T>
 	extends JobSupport
 	implements CompletableDeferred<T>
 {
-	constructor(parent: Job | undefined) {
+	constructor(parent: JobSupport | null) {
 		super(true);
-		if (parent instanceof JobSupport) parent.attachChild(this);
+		parent?.attachChild(this);
 	}
 	override get className(): string {
 		return "CompletableDeferredImpl";
@@ -64,5 +64,7 @@ class CompletableDeferredImpl<T>
  * const v = yield* ready.await(); // "go"
  */
 export function CompletableDeferred<T>(parent?: Job): CompletableDeferred<T> {
-	return new CompletableDeferredImpl<T>(parent);
+	return new CompletableDeferredImpl<T>(
+		checkParent(parent, "CompletableDeferred"),
+	);
 }

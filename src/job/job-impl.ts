@@ -1,6 +1,6 @@
 import { isCancellation } from "../errors/exceptions.js";
-import type { CompletableJob } from "./job.js";
 import { JobSupport } from "./job-support.js";
+import type { CompletableJob } from "./job-types.js";
 
 /**
  * `Job()`: a job with no body (Kotlin's JobImpl). Cancelling it completes it as soon as its
@@ -38,7 +38,7 @@ export class JobImpl extends JobSupport implements CompletableJob {
 		}
 		return this.completeJobExceptionally(exception);
 	}
-	/** The default message of `Job().cancel()`, as API.md §7 spells it. */
+	/** The default message of `Job().cancel()`, as Kotlin spells it (C1). */
 	protected override defaultCancellationMessage(): string {
 		return "Job was cancelled";
 	}

@@ -46,10 +46,6 @@ import {
 } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
-	CancelAndJoinInstruction,
-	JoinInstruction,
-} from "../intrinsics/join-await.js";
-import {
 	type DisposableHandle,
 	NonDisposableHandle,
 } from "./disposable-handle.js";
@@ -60,8 +56,9 @@ import {
 	ListEnds,
 	UserHandlerNode,
 } from "./handler-list.js";
-import type { Job } from "./job.js";
 import { JobKey } from "./job-key.js";
+import type { Job } from "./job-types.js";
+import { CancelAndJoinInstruction, JoinInstruction } from "./join-await.js";
 import {
 	OP_CHILD_CANCELLED,
 	OP_CHILD_DONE,
@@ -223,10 +220,6 @@ export class JobSupport
 		return `${this.nameString()}{${this.stateString()}}@${this.id.toString(16)}`;
 	}
 
-	/** The final exception (null if completed normally or not complete). */
-	protected get completionException(): Error | null {
-		return this.isCompleted ? this.cause : null;
-	}
 	/** The final exception once complete, else null (Kotlin's getCompletionExceptionOrNull). */
 	getCompletionExceptionOrNull(): Error | null {
 		if (!this.isCompleted) {

@@ -1,10 +1,9 @@
-import type { CoroutineContextElement } from "../context/coroutine-context.js";
-import type { CancellationException } from "../errors/exceptions.js";
-import type { Suspend } from "../intrinsics/instruction.js";
-import type { DisposableHandle } from "./disposable-handle.js";
 import { JobImpl, SupervisorJobImpl } from "./job-impl.js";
 import { JobKey } from "./job-key.js";
 import { JobSupport } from "./job-support.js";
+import type { CompletableJob, Job as JobInterface } from "./job-types.js";
+
+export type { CompletableJob, Deferred } from "./job-types.js";
 
 /**
  * A cancellable piece of work with a life cycle, and a node of the job tree.
@@ -27,59 +26,10 @@ import { JobSupport } from "./job-support.js";
  * job.cancel();
  * yield* job.join();   // returns after the coroutine's finally blocks ran
  */
-export interface Job extends CoroutineContextElement {
-	readonly isActive: boolean;
-	readonly isCompleted: boolean;
-	readonly isCancelled: boolean;
-	readonly parent: Job | null;
-	/** Unfinished children, in the order they were attached. */
-	readonly children: Iterable<Job>;
-	/** Starts a New (lazy) job; true only for the call that started it. */
-	start(): boolean;
-	/** Cancels this job and its descendants; never fails the parent. No-op once complete. */
-	cancel(cause?: CancellationException | string): void;
-	/** Cancels the children and leaves this job itself active (Kotlin's `cancelChildren`). */
-	cancelChildren(cause?: CancellationException | string): void;
-	/** Waits for completion; throws only if the *caller* is cancelled. Starts a lazy job. */
-	join(): Suspend<void>;
-	cancelAndJoin(): Suspend<void>;
-	/** Throws the cancellation exception unless active. */
-	ensureActive(): void;
-	getCancellationException(): CancellationException;
-	/**
-	 * Runs `handler` once when the job completes (null: normally; else the CancellationException
-	 * or failure), or when it starts cancelling with `{ onCancelling: true }`. Handlers run in
-	 * registration order and must be fast and must not throw (a throw becomes a
-	 * CompletionHandlerException; the other handlers still run).
-	 */
-	invokeOnCompletion(
-		handler: (cause: Error | null) => void,
-		options?: { onCancelling?: boolean },
-	): DisposableHandle;
-	/** An AbortSignal aborted, with the CancellationException as reason, when this job is cancelled. */
-	asAbortSignal(): AbortSignal;
-}
+export type Job = JobInterface;
 
-/** A job completed by hand: `Job()`, `SupervisorJob()`. */
-export interface CompletableJob extends Job {
-	/** Completes (waiting for children); false if already completing or complete. */
-	complete(): boolean;
-	/** Fails with `exception`; false if already completing or complete. */
-	completeExceptionally(exception: Error): boolean;
-}
-
-/** A job with a result: `async`'s handle. */
-export interface Deferred<T> extends Job {
-	/** The value; or rethrows the failure (or CancellationException) of this deferred. */
-	await(): Suspend<T>;
-	/** The value of a completed deferred; throws if not complete, rethrows its failure. */
-	getCompleted(): T;
-	getCompletionExceptionOrNull(): Error | null;
-	/** A Promise settled with this deferred's outcome. */
-	asPromise(): Promise<T>;
-}
-
-function checkParent(parent: unknown, where: string): JobSupport | null {
+/** The parent given to `Job(parent)` & co.: null for none, NonCancellable or a foreign job. */
+export function checkParent(parent: unknown, where: string): JobSupport | null {
 	if (parent === undefined || parent === null) return null;
 	if (parent instanceof JobSupport) return parent;
 	if (parent === Job.Key) {

@@ -7,7 +7,10 @@
  * than that, operations are queued and run in a loop once the outermost one returns: a chain of
  * a million jobs completing or cancelling one another never overflows the stack.
  */
-import type { JobSupport } from "./job-support.js";
+/** A job as propagation sees it (a JobSupport): it runs the operations posted to it. */
+export interface OpTarget {
+	runOp(op: number, arg: unknown): void;
+}
 
 export const OP_PARENT_CANCELLED = 0;
 export const OP_CHILD_CANCELLED = 1;
@@ -19,7 +22,7 @@ const queued: unknown[] = [];
 let queuedEnd = 0;
 let depth = 0;
 
-export function post(op: number, job: JobSupport, arg: unknown): void {
+export function post(op: number, job: OpTarget, arg: unknown): void {
 	if (depth >= MAX_DEPTH) {
 		queued[queuedEnd] = op;
 		queued[queuedEnd + 1] = job;
@@ -43,7 +46,7 @@ function drainQueued(): void {
 	depth = 1;
 	try {
 		for (let i = 0; i < queuedEnd; i += 3) {
-			const target = queued[i + 1] as JobSupport;
+			const target = queued[i + 1] as OpTarget;
 			const arg = queued[i + 2];
 			queued[i + 1] = undefined;
 			queued[i + 2] = undefined;

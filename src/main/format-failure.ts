@@ -1,5 +1,3 @@
-import type { Job } from "../job/job.js";
-
 /** How many `Caused by:` levels are printed before the chain is cut. */
 const MAX_CAUSE_DEPTH = 16;
 
@@ -11,10 +9,14 @@ const MAX_CAUSE_DEPTH = 16;
  *   Caused by: TypeError: ...
  *   	Suppressed: Error: ...
  *
- * The coroutine is named by its `CoroutineName` (inherited from its parent when it has none).
+ * `coroutineName` is the `CoroutineName` of the failing coroutine's context (inherited from its
+ * parent when it has none of its own), or null for the main coroutine's plain header.
  */
-export function formatFailure(failure: Error, job: Job): string {
-	const name = coroutineNameOf(job);
+export function formatFailure(
+	failure: Error,
+	coroutineName: string | null,
+): string {
+	const name = coroutineName;
 	const where =
 		name === null ? "main coroutine" : `coroutine ${JSON.stringify(name)}`;
 	const lines = [`Exception in ${where}: ${describeError(failure)}`];
@@ -35,12 +37,6 @@ export function formatFailure(failure: Error, job: Job): string {
 		cause = cause.cause;
 	}
 	return `${lines.join("\n")}\n`;
-}
-
-/** The `CoroutineName` shown in `job.toString()` (`"name":StandaloneCoroutine{...}@1f`). */
-function coroutineNameOf(job: Job): string | null {
-	const match = /^"(.*)":[A-Za-z]+\{[A-Za-z]+\}@[0-9a-f]+$/s.exec(String(job));
-	return match === null ? null : (match[1] ?? null);
 }
 
 function describeError(e: unknown): string {

@@ -15,6 +15,8 @@ import {
 	checkContext,
 	EmptyCoroutineContext,
 } from "../context/coroutine-context.js";
+import { CoroutineName } from "../context/coroutine-name.js";
+import { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
 import { checkBlock } from "../coroutine/coroutine.js";
 import {
 	CancellationException,
@@ -108,7 +110,9 @@ function runMain(context: CoroutineContext, block: Block<void>): void {
 		const byOurSignal =
 			signalled !== null && cause instanceof CancellationException;
 		if (cause !== null && !byOurSignal) {
-			process.stderr.write(formatFailure(cause, failedJob ?? root));
+			process.stderr.write(
+				formatFailure(cause, coroutineNameOf(failedJob ?? root)),
+			);
 		}
 		if (signalled !== null) process.exitCode = SIGNAL_EXIT_CODES[signalled];
 		else if (cause !== null) process.exitCode = 1;
@@ -134,6 +138,12 @@ function findFailedJob(root: Job, failure: Error): Job {
 		if (next === null) return found;
 		found = next;
 	}
+}
+
+/** The `CoroutineName` in the context of `job`, if it is a coroutine that has one. */
+function coroutineNameOf(job: Job): string | null {
+	if (!(job instanceof AbstractCoroutine)) return null;
+	return job.context.get(CoroutineName.Key)?.name ?? null;
 }
 
 function failedWith(job: Job, failure: Error): boolean {

@@ -121,6 +121,6 @@ function* joinEach(
 function checkJob(job: unknown, where: string): JobSupport {
 	if (job instanceof JobSupport) return job;
 	throw new TypeError(
-		`${where}: expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? ` (an array: spread it, ${where}(...list))` : ""}`,
+		`${where}(...): expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? ` (an array: spread it, ${where}(...list))` : ""}`,
 	);
 }

@@ -31,7 +31,7 @@ class BlockingCoroutine<T> extends Coroutine<T> {
 		return true;
 	}
 	protected override onCompletionInternal(): void {
-		const e = this.completionException;
+		const e = this.completionFailure();
 		if (e === null) this.settle(false, this.completedValue());
 		else this.settle(true, e);
 	}

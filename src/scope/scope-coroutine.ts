@@ -40,7 +40,7 @@ export class ScopeCoroutine<T> extends Coroutine<T> implements Suspension {
 
 	/** `[failed, value]` as the caller must see it. */
 	outcome(): [boolean, unknown] {
-		const e = this.completionException;
+		const e = this.completionFailure();
 		return e === null ? [false, this.completedValue()] : [true, e];
 	}
 

@@ -7,16 +7,16 @@ import type {
 	Suspend,
 	SuspendingCoroutine,
 } from "../intrinsics/instruction.js";
-import type { DisposableHandle } from "../job/disposable-handle.js";
 import { checkTime } from "../time/check-time.js";
 import { delayProviderOf } from "../time/delay-provider.js";
+import type { TimerHandle } from "../time/timer-handle.js";
 import type { Block } from "./coroutine-scope.js";
 import { ScopeCoroutine } from "./scope-coroutine.js";
 import { ScopeInstruction } from "./scoping-functions.js";
 
 /** T1: the scope of `withTimeout`; its timer cancels only this scope, with a TCE. */
 class TimeoutCoroutine<T> extends ScopeCoroutine<T> {
-	private timer: DisposableHandle | null = null;
+	private timer: TimerHandle | null = null;
 	constructor(
 		parentContext: CoroutineContext,
 		block: Block<T>,

@@ -17,6 +17,7 @@
  */
 import fc from "fast-check";
 import type { CancellationPointMode } from "./cancellation-points.js";
+import { checkOptions } from "./check-options.js";
 
 /** Seeds for `runTest(block, { seed })`: any 32-bit unsigned integer. */
 export function seeds(): fc.Arbitrary<number> {
@@ -28,6 +29,7 @@ export function seeds(): fc.Arbitrary<number> {
  * instant (where seeded interleavings differ): 0 (returns at once) and 1..`max` (default 10).
  */
 export function delays(options: { max?: number } = {}): fc.Arbitrary<number> {
+	checkOptions(options, "delays(options)");
 	const max = options.max ?? 10;
 	if (!Number.isInteger(max) || max < 1) {
 		throw new RangeError(
@@ -59,6 +61,11 @@ export function cancellationPoints(): fc.Arbitrary<{
  * long local run: `KOCORO_PROPERTY_RUNS=10000 npm test`), else `defaultRuns` (200).
  */
 export function propertyRuns(defaultRuns = 200): number {
+	if (!Number.isInteger(defaultRuns) || defaultRuns < 1) {
+		throw new RangeError(
+			`propertyRuns(defaultRuns): expected an integer >= 1, got ${String(defaultRuns)}`,
+		);
+	}
 	const env = process.env.KOCORO_PROPERTY_RUNS;
 	if (env === undefined || env === "") return defaultRuns;
 	const n = Number(env);

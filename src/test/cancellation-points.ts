@@ -20,6 +20,7 @@
  */
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
+import { checkBlock } from "../coroutine/coroutine.js";
 import type { Task } from "../dispatchers/task.js";
 import {
 	type CancellationException,
@@ -29,6 +30,7 @@ import type { Suspend } from "../intrinsics/instruction.js";
 import { type CompletableJob, type Deferred, Job } from "../job/job.js";
 import { JobKey } from "../job/job-key.js";
 import { coroutineScope } from "../scope/scoping-functions.js";
+import { checkOptions } from "./check-options.js";
 import { jobLabel, type RunTestOptions, runTest } from "./run-test.js";
 import type { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 import { TestDispatcher } from "./test-dispatchers.js";
@@ -207,11 +209,13 @@ export async function checkCancellationPoints<T>(
 	check: (run: CancellationPointRun<T>) => void | Promise<void>,
 	options: CancellationPointOptions = {},
 ): Promise<CancellationPointsReport> {
-	if (typeof block !== "function" || typeof check !== "function") {
+	checkBlock(block, "checkCancellationPoints(block, check)");
+	if (typeof check !== "function") {
 		throw new TypeError(
-			"checkCancellationPoints(block, check): block must be a generator function and check a function",
+			`checkCancellationPoints(block, check): check must be a function (run) => void, got ${check === null ? "null" : typeof check}`,
 		);
 	}
+	checkOptions(options, "checkCancellationPoints(block, check, options)");
 	const { modes = ["cancel"], only, ...runOptions } = options;
 	for (const m of modes) {
 		if (m !== "cancel" && m !== "failSibling") {

@@ -1,4 +1,4 @@
-// kocoro/test: virtual time, seeded interleavings and cancellation-point injection (API.md §8).
+// kocoro/test: virtual time, seeded interleavings and cancellation-point injection (docs/semantics.md K9, docs/testing.md).
 export {
 	type CancellationPointMode,
 	type CancellationPointOptions,

@@ -19,6 +19,7 @@
  */
 import { CoroutineExceptionHandler } from "../context/coroutine-exception-handler.js";
 import type { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
+import { checkBlock } from "../coroutine/coroutine.js";
 import { formatTrees, userFrames } from "../debug/dump.js";
 import {
 	addCreationListener,
@@ -32,6 +33,7 @@ import { SupervisorJob } from "../job/job.js";
 import { JobKey } from "../job/job-key.js";
 import { CoroutineScope, GlobalScope } from "../scope/context-scope.js";
 import { BackgroundWork, isBackground } from "./background-work.js";
+import { checkOptions } from "./check-options.js";
 import { RunTestError, UncompletedCoroutinesError } from "./errors.js";
 import { checkSeed } from "./prng.js";
 import { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
@@ -58,8 +60,6 @@ export const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 
 /** Real milliseconds of tasks run before the event loop gets a turn. */
 const SLICE_MS = 10;
-/** How the runtime describes waits that only the outside world ends (promises, callbacks). */
-const WAITS_OUTSIDE = /^(suspendCancellableCoroutine|awaitPromise)/;
 /** Idle turns with `setImmediate` before polling with 1 ms timers instead. */
 const BUSY_IDLE_TURNS = 100;
 
@@ -88,11 +88,8 @@ export function runTest(
 	options: RunTestOptions = {},
 ): Promise<void> {
 	try {
-		if (typeof block !== "function") {
-			throw new TypeError(
-				`runTest(block): block must be a generator function, got ${typeof block}`,
-			);
-		}
+		checkBlock(block, "runTest(block)");
+		checkOptions(options, "runTest(block, options)");
 		const timeout = options.timeout ?? DEFAULT_TEST_TIMEOUT_MS;
 		if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
 			throw new RangeError(
@@ -250,10 +247,7 @@ class TestRun {
 
 	/** Whether a test coroutine waits on something outside the scheduler (a promise, a callback). */
 	private waitsOutside(): boolean {
-		for (const co of this.tracked) {
-			const on = co.suspendedOn();
-			if (on !== null && WAITS_OUTSIDE.test(on)) return true;
-		}
+		for (const co of this.tracked) if (co.waitsOnOutside) return true;
 		return false;
 	}
 

@@ -31,6 +31,7 @@ import type { DisposableHandle } from "../job/disposable-handle.js";
 import type { DelayProvider } from "../time/delay-provider.js";
 import { type HeapTimer, TimerHeap } from "../time/timer-heap.js";
 import { isBackground } from "./background-work.js";
+import { checkOptions } from "./check-options.js";
 import { checkSeed, mulberry32 } from "./prng.js";
 
 const IN_QUEUE = -2;
@@ -97,6 +98,7 @@ export class TestCoroutineScheduler
 
 	constructor(options: { seed?: number } = {}) {
 		super(TestCoroutineScheduler.Key);
+		checkOptions(options, "TestCoroutineScheduler(options)");
 		const seed = options.seed;
 		if (seed === undefined) {
 			this.seed = undefined;

@@ -3,7 +3,7 @@ import {
 	runInAsyncContext,
 } from "../context/async-context.js";
 import type { Task } from "../dispatchers/task.js";
-import type { DisposableHandle } from "../job/disposable-handle.js";
+import type { TimerHandle } from "./timer-handle.js";
 import { type HeapTimer, TimerHeap } from "./timer-heap.js";
 
 /**
@@ -16,7 +16,7 @@ import { type HeapTimer, TimerHeap } from "./timer-heap.js";
  * clearing it, so a burst of short-lived timers (withTimeout around fast bodies) does not pay a
  * setTimeout/clearTimeout pair each.
  */
-class Timer implements DisposableHandle, HeapTimer {
+class Timer implements TimerHandle, HeapTimer {
 	index = -1;
 	constructor(
 		readonly time: number,
@@ -25,9 +25,6 @@ class Timer implements DisposableHandle, HeapTimer {
 	) {}
 	dispose(): void {
 		if (this.index >= 0) removeAt(this.index);
-	}
-	[Symbol.dispose](): void {
-		this.dispose();
 	}
 }
 
@@ -105,7 +102,7 @@ export const defaultDelay = {
 	now(): number {
 		return performance.now();
 	},
-	scheduleTimer(timeMillis: number, task: Task): DisposableHandle {
+	scheduleTimer(timeMillis: number, task: Task): TimerHandle {
 		const now = performance.now();
 		const t = new Timer(now + timeMillis, seq++, task);
 		heap.push(t);

@@ -1,7 +1,7 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import type { Task } from "../dispatchers/task.js";
-import type { DisposableHandle } from "../job/disposable-handle.js";
 import { defaultDelay } from "./default-delay.js";
+import type { TimerHandle } from "./timer-handle.js";
 
 /**
  * A clock that runs tasks after a delay. A dispatcher that owns a clock (the test dispatcher's
@@ -14,7 +14,7 @@ export interface DelayProvider {
 		timeMillis: number,
 		task: Task,
 		context: CoroutineContext,
-	): DisposableHandle;
+	): TimerHandle;
 }
 
 export function delayProviderOf(dispatcher: object): DelayProvider {

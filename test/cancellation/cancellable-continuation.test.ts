@@ -19,9 +19,9 @@ function flags(c: CancellableContinuation<unknown>): boolean[] {
 	return [c.isActive, c.isCompleted, c.isCancelled];
 }
 
-describe("CancellableContinuation (API.md §4)", () => {
+describe("CancellableContinuation (C4)", () => {
 	it("is active until resumed; a resume delivers the value and the cancellation handler never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let saved: CancellableContinuation<string> | undefined;
 			const job = this.launch(function* () {
 				const v = yield* suspendCancellableCoroutine<string>((cont) => {
@@ -44,7 +44,7 @@ describe("CancellableContinuation (API.md §4)", () => {
 	});
 
 	it("cancelling the coroutine calls the handler once, at the cancel, with the cause; a later resume is ignored", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let saved: CancellableContinuation<string> | undefined;
 			const cause = new CancellationException("stop");
 			const job = this.launch(function* () {
@@ -75,7 +75,7 @@ describe("CancellableContinuation (API.md §4)", () => {
 	});
 
 	it("a handler registered after the cancellation runs at once; a second handler is an IllegalStateException", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				yield* suspendCancellableCoroutine<void>((cont) => {
 					cont.invokeOnCancellation(() => {});
@@ -109,30 +109,33 @@ describe("CancellableContinuation (API.md §4)", () => {
 
 	it("a throwing cancellation handler goes to the coroutine's CoroutineExceptionHandler as CompletionHandlerException; the coroutine still ends cancelled", async () => {
 		const oops = new Error("oops");
-		await t.runTest(function* () {
-			const scope = CoroutineScope(
-				SupervisorJob().plus(
-					CoroutineExceptionHandler((_, e) => {
-						t.expect(2);
-						expect(e).toBeInstanceOf(CompletionHandlerException);
-						expect(e.cause).toBe(oops);
-					}),
-				),
-			);
-			const job = scope.launch(function* () {
-				yield* suspendCancellableCoroutine<void>((cont) => {
-					cont.invokeOnCancellation(() => {
-						t.expect(1);
-						throw oops;
+		await t.runBlock(
+			function* () {
+				const scope = CoroutineScope(
+					SupervisorJob().plus(
+						CoroutineExceptionHandler((_, e) => {
+							t.expect(2);
+							expect(e).toBeInstanceOf(CompletionHandlerException);
+							expect(e.cause).toBe(oops);
+						}),
+					),
+				);
+				const job = scope.launch(function* () {
+					yield* suspendCancellableCoroutine<void>((cont) => {
+						cont.invokeOnCancellation(() => {
+							t.expect(1);
+							throw oops;
+						});
 					});
 				});
-			});
-			yield* yieldNow();
-			job.cancel();
-			t.expect(3);
-			yield* job.join();
-			expect(job.isCancelled).toBe(true);
-			t.finish(4);
-		});
+				yield* yieldNow();
+				job.cancel();
+				t.expect(3);
+				yield* job.join();
+				expect(job.isCancelled).toBe(true);
+				t.finish(4);
+			},
+			{ realTime: true },
+		);
 	});
 });

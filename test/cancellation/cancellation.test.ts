@@ -28,7 +28,7 @@ const t = useTestBase();
 
 describe("cancel() takes only a CancellationException (C1)", () => {
 	it('the default cause is JobCancellationException("StandaloneCoroutine was cancelled") carrying the job', async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					t.expect(2);
@@ -56,7 +56,7 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 	});
 
 	it("async says DeferredCoroutine, Job() says Job", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = this.async(function* () {
 				yield* awaitCancellation();
 			});
@@ -92,7 +92,7 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 	});
 
 	it("a message string becomes a CancellationException with that message", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				yield* awaitCancellation();
 			});
@@ -113,7 +113,7 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 	});
 
 	it("cancel() never fails the parent, even with a cause given", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			const a = this.launch(function* () {
 				yield* awaitCancellation();
@@ -133,7 +133,7 @@ describe("cancel() takes only a CancellationException (C1)", () => {
 
 describe("cancellation is cooperative (C2)", () => {
 	it("running code goes on after cancel(); isActive() turns false; the next suspension point throws", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const self = currentCoroutineContext().get(Job.Key)!;
 				t.expect(1);
@@ -158,7 +158,7 @@ describe("cancellation is cooperative (C2)", () => {
 	});
 
 	it("a suspended suspendCancellableCoroutine is resumed with the CancellationException and its handler runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const causes: (Error | null)[] = [];
 			const job = this.launch(function* () {
 				try {
@@ -188,7 +188,7 @@ describe("cancellation is cooperative (C2)", () => {
 
 describe("which CancellationException is thrown (C3)", () => {
 	it("the cancel cause itself, identical at every suspension point", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const cause = new CancellationException("mine");
 			const job = this.launch(function* () {
 				try {
@@ -221,42 +221,45 @@ describe("which CancellationException is thrown (C3)", () => {
 
 	it('a failing job\'s getCancellationException() is "<Class> is cancelling" caused by the failure, then "<Class> was cancelled"', async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
-			const scope = CoroutineScope(
-				SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
-			);
-			const job = scope.launch(function* () {
-				try {
-					yield* awaitCancellation();
-				} finally {
-					yield* withContext(NonCancellable, function* () {
-						yield* yieldNow();
-					});
-				}
-			});
-			yield* yieldNow();
-			const child = CoroutineScope(job).launch(function* () {
-				throw boom;
-			});
-			yield* child.join();
-			const cancelling = job.getCancellationException();
-			expect(job.isCompleted).toBe(false);
-			expect(String(cancelling)).toBe(
-				"JobCancellationException: StandaloneCoroutine is cancelling",
-			);
-			expect(cancelling.cause).toBe(boom);
-			yield* job.join();
-			const cancelled = job.getCancellationException();
-			expect(String(cancelled)).toBe(
-				"JobCancellationException: StandaloneCoroutine was cancelled",
-			);
-			expect(cancelled.cause).toBe(boom);
-		});
+		await t.runBlock(
+			function* () {
+				const scope = CoroutineScope(
+					SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
+				);
+				const job = scope.launch(function* () {
+					try {
+						yield* awaitCancellation();
+					} finally {
+						yield* withContext(NonCancellable, function* () {
+							yield* yieldNow();
+						});
+					}
+				});
+				yield* yieldNow();
+				const child = CoroutineScope(job).launch(function* () {
+					throw boom;
+				});
+				yield* child.join();
+				const cancelling = job.getCancellationException();
+				expect(job.isCompleted).toBe(false);
+				expect(String(cancelling)).toBe(
+					"JobCancellationException: StandaloneCoroutine is cancelling",
+				);
+				expect(cancelling.cause).toBe(boom);
+				yield* job.join();
+				const cancelled = job.getCancellationException();
+				expect(String(cancelled)).toBe(
+					"JobCancellationException: StandaloneCoroutine was cancelled",
+				);
+				expect(cancelled.cause).toBe(boom);
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("await() on a failing Deferred throws its own failure, not a JobCancellationException", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const d = this.async(function* () {
 					yield* yieldNow();
@@ -278,7 +281,7 @@ describe("which CancellationException is thrown (C3)", () => {
 
 describe("prompt cancellation (C4)", () => {
 	it("a value that arrived but was not delivered yet is dropped: the call throws", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let cont:
 				| { resume(v: number): void; readonly isActive: boolean }
 				| undefined;
@@ -305,7 +308,7 @@ describe("prompt cancellation (C4)", () => {
 
 	it("a resume with an exception that came first wins over the cancellation", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let cont: { resumeWithException(e: Error): void } | undefined;
 			const job = this.launch(function* () {
 				try {
@@ -329,7 +332,7 @@ describe("prompt cancellation (C4)", () => {
 	});
 
 	it("a continuation resumed inside its body in a cancelled coroutine still throws", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				try {
@@ -346,7 +349,7 @@ describe("prompt cancellation (C4)", () => {
 	});
 
 	it("the resume after join of a completed job is cancellable too", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const target = CompletableDeferred<void>();
 			const waiter = this.launch(function* () {
 				try {
@@ -369,7 +372,7 @@ describe("prompt cancellation (C4)", () => {
 
 describe("cancelled before it started (C5)", () => {
 	it("a DEFAULT-started coroutine cancelled before its first dispatch never runs its body and ends Cancelled", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				t.expectUnreached();
 			});
@@ -390,7 +393,7 @@ describe("cancelled before it started (C5)", () => {
 describe("a body that throws a CancellationException ends Cancelled (C6)", () => {
 	it("without notifying the parent or any handler, even when nobody cancelled it", async () => {
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			const cancelledDeferred = this.async(function* () {
 				return 1;
@@ -420,7 +423,7 @@ describe("a body that throws a CancellationException ends Cancelled (C6)", () =>
 
 describe("ensureActive() and isActive (C7)", () => {
 	it("ensureActive() throws getCancellationException() in Cancelling, Cancelled and Completed", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = Job();
 			job.ensureActive();
 			job.complete();
@@ -463,7 +466,7 @@ describe("ensureActive() and isActive (C7)", () => {
 	});
 
 	it("isActive() inside a coroutine follows its job", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				expect(isActive()).toBe(true);
 				yield* withContext(NonCancellable, function* () {
@@ -484,7 +487,7 @@ describe("ensureActive() and isActive (C7)", () => {
 
 describe("suspending in a cancelled coroutine (C8)", () => {
 	it("throws at every cancellable suspension, but delay(<=0) and await of a completed Deferred still succeed", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const completed = CompletableDeferred<string>();
 			completed.complete("value");
 			const doneJob = Job();
@@ -530,7 +533,7 @@ describe("suspending in a cancelled coroutine (C8)", () => {
 	});
 
 	it("withContext(NonCancellable) lets cleanup suspend (guide cancel-05)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					yield* awaitCancellation();
@@ -553,35 +556,38 @@ describe("suspending in a cancelled coroutine (C8)", () => {
 	it("a failure thrown from finally turns the cancellation into a failure", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
-			const scope = CoroutineScope(
-				SupervisorJob().plus(
-					CoroutineExceptionHandler((_, e) => handled.push(e)),
-				),
-			);
-			const job = scope.launch(function* () {
-				try {
-					yield* awaitCancellation();
-				} finally {
-					// biome-ignore lint/correctness/noUnsafeFinally: the rule under test
-					throw boom;
-				}
-			});
-			const causes: (Error | null)[] = [];
-			job.invokeOnCompletion((c) => causes.push(c));
-			yield* yieldNow();
-			job.cancel();
-			yield* job.join();
-			t.expectSame(causes, [boom]);
-			t.expectSame(handled, [boom]);
-			expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelled);
-		});
+		await t.runBlock(
+			function* () {
+				const scope = CoroutineScope(
+					SupervisorJob().plus(
+						CoroutineExceptionHandler((_, e) => handled.push(e)),
+					),
+				);
+				const job = scope.launch(function* () {
+					try {
+						yield* awaitCancellation();
+					} finally {
+						// biome-ignore lint/correctness/noUnsafeFinally: the rule under test
+						throw boom;
+					}
+				});
+				const causes: (Error | null)[] = [];
+				job.invokeOnCompletion((c) => causes.push(c));
+				yield* yieldNow();
+				job.cancel();
+				yield* job.join();
+				t.expectSame(causes, [boom]);
+				t.expectSame(handled, [boom]);
+				expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelled);
+			},
+			{ realTime: true },
+		);
 	});
 });
 
 describe("join() (C9)", () => {
 	it("never throws because of the joined job's outcome", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(
 				SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
 			);
@@ -603,7 +609,7 @@ describe("join() (C9)", () => {
 	});
 
 	it("throws a CancellationException when the caller is cancelled, even if the job is already complete", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const done = Job();
 			done.complete();
 			const caller = this.launch(function* () {
@@ -622,7 +628,7 @@ describe("join() (C9)", () => {
 	});
 
 	it("throws when the caller is cancelled while it waits, leaving the target running", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const target = this.launch(function* () {
 				yield* awaitCancellation();
 			});
@@ -648,7 +654,7 @@ describe("join() (C9)", () => {
 describe("await() (C10)", () => {
 	it("returns the value, or rethrows the failure or the CancellationException of the Deferred, each time", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(SupervisorJob());
 			const ok = scope.async(function* () {
 				yield* yieldNow();
@@ -682,7 +688,7 @@ describe("await() (C10)", () => {
 	});
 
 	it("throws a CancellationException when the caller is cancelled while waiting", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const never = CompletableDeferred<number>();
 			const caller = this.launch(function* () {
 				try {
@@ -703,7 +709,7 @@ describe("await() (C10)", () => {
 	});
 
 	it("an already completed Deferred answers at once, even to a cancelled caller", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const ready = CompletableDeferred<string>();
 			ready.complete("ready");
 			const caller = this.launch(function* () {
@@ -719,7 +725,7 @@ describe("await() (C10)", () => {
 
 describe("cancelAndJoin() (C11)", () => {
 	it("returns after the target's finally blocks and children are done", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				this.launch(function* () {
 					try {
@@ -749,7 +755,7 @@ describe("cancelAndJoin() (C11)", () => {
 
 	it("throws when the target's failure cancelled the caller", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const child = this.launch(function* () {
 					try {
@@ -782,7 +788,7 @@ describe("cancelAndJoin() (C11)", () => {
 
 describe("yield (C12)", () => {
 	it("throws when the coroutine is cancelled, even when nothing else is queued", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(Dispatchers.Unconfined, function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				try {
@@ -799,7 +805,7 @@ describe("yield (C12)", () => {
 	});
 
 	it("on Dispatchers.Default with nothing else queued (where it goes on in place), it still checks cancellation first", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				t.expect(2);
 				yield* yieldNow(); // alone in the queue: goes on in place
@@ -820,29 +826,32 @@ describe("yield (C12)", () => {
 	});
 
 	it("a coroutine looping on yield alone is cancelled from a timer at its next yield", async () => {
-		await t.runTest(function* () {
-			const looper = this.launch(function* () {
-				try {
-					for (;;) yield* yieldNow();
-				} catch (e) {
-					t.expect(2);
-					expect(e).toBeInstanceOf(CancellationException);
-					throw e;
-				}
-			});
-			this.launch(function* () {
-				yield* delay(5); // a timer must get its turn between the yields
-				t.expect(1);
-				looper.cancel();
-			});
-			yield* looper.join();
-			expect(looper.isCancelled).toBe(true);
-			t.finish(3);
-		});
+		await t.runBlock(
+			function* () {
+				const looper = this.launch(function* () {
+					try {
+						for (;;) yield* yieldNow();
+					} catch (e) {
+						t.expect(2);
+						expect(e).toBeInstanceOf(CancellationException);
+						throw e;
+					}
+				});
+				this.launch(function* () {
+					yield* delay(5); // a timer must get its turn between the yields
+					t.expect(1);
+					looper.cancel();
+				});
+				yield* looper.join();
+				expect(looper.isCancelled).toBe(true);
+				t.finish(3);
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("puts the coroutine at the tail of the queue: round-robin", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(2);
 				yield* yieldNow();
@@ -868,7 +877,7 @@ describe("yield (C12)", () => {
 	});
 
 	it("with Unconfined, returns at once when the unconfined event loop has nothing queued", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(Dispatchers.Unconfined, function* () {
 				t.expect(1);
 				yield* yieldNow(); // nothing queued in the unconfined loop: no suspension
@@ -881,7 +890,7 @@ describe("yield (C12)", () => {
 	});
 
 	it("the resumption after a yield is cancellable (prompt)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				t.expect(1);
 				try {
@@ -903,7 +912,7 @@ describe("yield (C12)", () => {
 
 describe("delay (C13)", () => {
 	it("delay(<=0) returns at once without suspending and without a cancellation check", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(3);
 			});
@@ -918,7 +927,7 @@ describe("delay (C13)", () => {
 	});
 
 	it("delay(Infinity) suspends until cancelled, like awaitCancellation()", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					yield* delay(Number.POSITIVE_INFINITY);
@@ -937,7 +946,7 @@ describe("delay (C13)", () => {
 	});
 
 	it("the wait is cancellable: a cancelled delay throws at once, long before its time", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const started = performance.now();
 			const job = this.launch(function* () {
 				yield* delay(60_000);
@@ -951,7 +960,7 @@ describe("delay (C13)", () => {
 	});
 
 	it("timers fire in deadline order, not in the order the delays started (L2)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				yield* delay(60);
 				t.expect(3);
@@ -969,7 +978,7 @@ describe("delay (C13)", () => {
 
 describe("launch on a cancelled or completed scope", () => {
 	it("makes a child that is cancelled at once and never runs its body", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(Job());
 			scope.cancel();
 			const a = scope.launch(function* () {

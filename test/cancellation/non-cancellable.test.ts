@@ -56,7 +56,7 @@ describe("NonCancellable (N1)", () => {
 
 describe("withContext(NonCancellable) (N2)", () => {
 	it("shields the block from the caller's cancellation: suspensions inside work", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					t.expect(1);
@@ -84,7 +84,7 @@ describe("withContext(NonCancellable) (N2)", () => {
 
 	it("still waits for the block's children and rethrows a failure", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					yield* awaitCancellation();
@@ -113,7 +113,7 @@ describe("withContext(NonCancellable) (N2)", () => {
 	});
 
 	it("with children to await, the way back is dispatched and throws in a cancelled caller (prompt)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					yield* awaitCancellation();
@@ -142,7 +142,7 @@ describe("withContext(NonCancellable) (N2)", () => {
 	});
 
 	it("with another dispatcher added, the way back is dispatched and throws in a cancelled caller (prompt)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const other = new ImmediateDispatcher();
 			const job = this.launch(function* () {
 				try {
@@ -176,22 +176,25 @@ describe("launch(NonCancellable) / async(NonCancellable) (N3)", () => {
 	it("cuts the coroutine off from its parent: not cancelled with it, not awaited by it", async () => {
 		const gate = CompletableDeferred<void>();
 		let detached: Job | undefined;
-		await t.runTest(function* () {
-			const parent = this.launch(function* () {
-				detached = this.launch(NonCancellable, function* () {
-					yield* gate.await();
-					t.expect(3);
+		await t.runBlock(
+			function* () {
+				const parent = this.launch(function* () {
+					detached = this.launch(NonCancellable, function* () {
+						yield* gate.await();
+						t.expect(3);
+					});
+					expect(detached.parent).toBe(null);
+					t.expect(1);
+					yield* awaitCancellation();
 				});
-				expect(detached.parent).toBe(null);
-				t.expect(1);
-				yield* awaitCancellation();
-			});
-			yield* yieldNow();
-			parent.cancel();
-			yield* parent.join(); // does not wait for the detached coroutine
-			t.expect(2);
-			expect(detached?.isActive).toBe(true);
-		});
+				yield* yieldNow();
+				parent.cancel();
+				yield* parent.join(); // does not wait for the detached coroutine
+				t.expect(2);
+				expect(detached?.isActive).toBe(true);
+			},
+			{ realTime: true },
+		);
 		gate.complete();
 		await withHangGuard(
 			new Promise<void>((resolve) => {
@@ -206,7 +209,7 @@ describe("launch(NonCancellable) / async(NonCancellable) (N3)", () => {
 	it("its failure goes to its own handler, not to the parent", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			const detached = this.launch(
 				NonCancellable.plus(

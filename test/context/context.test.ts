@@ -81,7 +81,7 @@ describe("CoroutineContext", () => {
 
 describe("context inside coroutines", () => {
 	it("Kotlin's coroutineContext[Job] is currentCoroutineContext().get(Job.Key): the coroutine's own job", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const child = this.launch(function* () {
 				expect(currentCoroutineContext().get(Job.Key)).toBe(child);
 			});
@@ -90,7 +90,7 @@ describe("context inside coroutines", () => {
 	});
 
 	it("children inherit the parent's elements (user elements too) and may override them", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const handler = CoroutineExceptionHandler(() => {});
 				yield* this.launch(handler, function* () {
@@ -111,7 +111,7 @@ describe("context inside coroutines", () => {
 	});
 
 	it("a user element reaches every descendant: launch, async, UNDISPATCHED, coroutineScope, supervisorScope, withTimeout, withContext and a CoroutineScope built from the context", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const idHere = () => currentCoroutineContext().get(RequestId.Key)?.id;
 				const seen: string[] = [];
@@ -168,7 +168,7 @@ describe("context inside coroutines", () => {
 	});
 
 	it("withContext adds elements for the block only", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			expect(currentCoroutineContext().get(RequestId.Key)).toBeUndefined();
 			const seen = yield* withContext(new RequestId("r2"), function* () {
 				yield* yieldNow();
@@ -180,7 +180,7 @@ describe("context inside coroutines", () => {
 	});
 
 	it("the scope's coroutineContext and currentCoroutineContext() agree", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const ctx = currentCoroutineContext();
 				expect(this.coroutineContext.get(Job.Key)).toBe(ctx.get(Job.Key));
@@ -189,7 +189,7 @@ describe("context inside coroutines", () => {
 				);
 				expect(ctx.get(CoroutineDispatcher.Key)).toBe(Dispatchers.Default);
 			},
-			{ context: CoroutineName("agree") },
+			{ realTime: true, context: CoroutineName("agree") },
 		);
 	});
 });

@@ -177,14 +177,19 @@ describe("fromEffect", () => {
 	});
 
 	it("a finalizer that dies during cancellation turns the cancellation into a failure", async () => {
+		let started!: () => void;
+		const running = new Promise<void>((r) => {
+			started = r;
+		});
 		const job = GlobalScope.async(function* () {
 			yield* fromEffect(
-				Effect.never.pipe(
+				Effect.sync(started).pipe(
+					Effect.andThen(Effect.never),
 					Effect.ensuring(Effect.die(new Error("flush failed"))),
 				),
 			);
 		});
-		await new Promise((r) => setTimeout(r, 5));
+		await running;
 		job.cancel();
 		const e = await job.asPromise().then(
 			() => null,

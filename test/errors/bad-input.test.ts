@@ -55,7 +55,7 @@ describe("times", () => {
 	});
 
 	it("a negative time means now", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(2);
 			});
@@ -65,6 +65,7 @@ describe("times", () => {
 				yield* withTimeout(-100, function* () {
 					t.expectUnreached();
 				});
+				t.expectUnreached();
 			} catch (e) {
 				expect(String(e)).toBe(
 					"TimeoutCancellationException: Timed out immediately",
@@ -78,7 +79,7 @@ describe("times", () => {
 
 describe("yielding something that is not an instruction", () => {
 	it("a plain value is a TypeError that tells to use yield*", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(42);
 				t.expectUnreached();
@@ -92,7 +93,7 @@ describe("yielding something that is not an instruction", () => {
 	});
 
 	it("a promise is a TypeError whose message shows yield* awaitPromise(...)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(Promise.resolve(1));
 				t.expectUnreached();
@@ -109,7 +110,7 @@ describe("yielding something that is not an instruction", () => {
 		function* helper(): Generator<Instruction, void, unknown> {
 			yield* delay(1);
 		}
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield asInstruction(helper());
 				t.expectUnreached();
@@ -125,7 +126,7 @@ describe("yielding something that is not an instruction", () => {
 	});
 
 	it("uncaught, the TypeError fails the coroutine", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield asInstruction("oops");
 			},
@@ -168,7 +169,7 @@ describe("calls outside a coroutine", () => {
 
 describe("suspendCancellableCoroutine", () => {
 	it("resuming a continuation twice is an IllegalStateException", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let second: unknown;
 			const v = yield* suspendCancellableCoroutine<number>((cont) => {
 				cont.resume(1);
@@ -198,7 +199,7 @@ describe("suspendCancellableCoroutine", () => {
 	});
 
 	it("resuming after the coroutine was cancelled is ignored", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let saved: { resume(v: number): void } | undefined;
 			const job = this.launch(function* () {
 				yield* suspendCancellableCoroutine<number>((cont) => {
@@ -289,7 +290,7 @@ describe("builders given something other than a generator function", () => {
 
 describe("launch on a cancelled scope", () => {
 	it("the child is cancelled at once and its body never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(Job());
 			scope.cancel();
 			const job = scope.launch(function* () {
@@ -355,7 +356,7 @@ describe("other bad arguments name the argument and the fix", () => {
 			],
 			[
 				() => withTimeout(10, 3 as never),
-				/withTimeout: the block must be a generator function/,
+				/withTimeout\(block\): the block must be a generator function/,
 			],
 			[
 				() => awaitAll(5 as never),
@@ -367,7 +368,7 @@ describe("other bad arguments name the argument and the fix", () => {
 			],
 			[
 				() => awaitAll([] as never),
-				/awaitAll: expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
+				/awaitAll\(\.\.\.\): expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
 			],
 			[
 				() => scope.launch(block as never, block),

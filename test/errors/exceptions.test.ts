@@ -27,7 +27,7 @@ import { useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("the exception classes (API.md §7)", () => {
+describe("the exception classes (K3)", () => {
 	it("are Error subclasses whose name is the class name; String(e) prints Name: message", () => {
 		const cause = new Error("root");
 		const cases: [Error, string, string][] = [
@@ -78,7 +78,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 		const first = new Error("first");
 		const second = new Error("second");
 		const third = new Error("third");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				for (const late of [second, third]) {
 					this.launch(function* () {
@@ -108,7 +108,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 	it("suppressed is a non-enumerable array added to the root", async () => {
 		const first = new Error("first");
 		const second = new Error("second");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				this.launch(function* () {
 					try {
@@ -142,7 +142,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 		for (const first of [frozen, withOwnSuppressed]) {
 			const ownSuppressed = (first as { suppressed?: unknown }).suppressed;
 			t.reset();
-			await t.runTest(
+			await t.runBlock(
 				function* () {
 					this.launch(function* () {
 						try {
@@ -175,28 +175,31 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 
 	it("a failure beats an earlier CancellationException: the cancellation turns into that failure (E2)", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
-			const job = CoroutineScope(
-				SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
-			).launch(function* () {
-				try {
-					yield* awaitCancellation();
-				} finally {
-					// biome-ignore lint/correctness/noUnsafeFinally: the rule under test
-					throw boom;
-				}
-			});
-			yield* yieldNow();
-			const ce = new CancellationException("first");
-			job.cancel(ce);
-			yield* job.join();
-			t.expectSame([job.getCancellationException().cause], [boom]);
-			expect(suppressedOf(boom)).toHaveLength(0); // CancellationExceptions are never suppressed
-		});
+		await t.runBlock(
+			function* () {
+				const job = CoroutineScope(
+					SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
+				).launch(function* () {
+					try {
+						yield* awaitCancellation();
+					} finally {
+						// biome-ignore lint/correctness/noUnsafeFinally: the rule under test
+						throw boom;
+					}
+				});
+				yield* yieldNow();
+				const ce = new CancellationException("first");
+				job.cancel(ce);
+				yield* job.join();
+				t.expectSame([job.getCancellationException().cause], [boom]);
+				expect(suppressedOf(boom)).toHaveLength(0); // CancellationExceptions are never suppressed
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("when all are CancellationExceptions, the first one is final", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const first = new CancellationException("first");
 			const later = new CancellationException("later");
 			const job = this.launch(function* () {
@@ -216,7 +219,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 	});
 
 	it("when the first is a TimeoutCancellationException and a later, different one exists, the later one is final", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const first = new TimeoutCancellationException("first");
 			const later = new TimeoutCancellationException("later");
 			const job = this.launch(function* () {
@@ -238,6 +241,7 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 	it("a CancellationException whose cause is the failure reaches the handler as the original failure (guide exceptions-06)", async () => {
 		const io = new Error("io");
 		const handled: Error[] = [];
+		let joinThrew: unknown = null;
 		const job = GlobalScope.launch(
 			CoroutineExceptionHandler((_, e) => handled.push(e)),
 			function* () {
@@ -251,14 +255,15 @@ describe("collecting exceptions (E1, E2, E3)", () => {
 				try {
 					yield* inner.join();
 				} catch (e) {
-					expect(e).toBeInstanceOf(CancellationException);
+					joinThrew = e;
 					throw e;
 				}
 			},
 		);
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			yield* job.join();
 		});
+		expect(joinThrew).toBeInstanceOf(CancellationException);
 		t.expectSame(handled, [io]);
 	});
 });
@@ -267,7 +272,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 	it("a root launch's failure goes to the CoroutineExceptionHandler of its context, with that context", async () => {
 		const boom = new Error("boom");
 		const calls: [CoroutineContext, Error][] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = GlobalScope.launch(
 				CoroutineName("root").plus(
 					CoroutineExceptionHandler((ctx, e) => calls.push([ctx, e])),
@@ -288,7 +293,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 	it("the handler is inherited from the scope", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(
 				SupervisorJob().plus(
 					CoroutineExceptionHandler((_, e) => handled.push(e)),
@@ -305,7 +310,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 
 	it("without a handler in the context, the failure goes to the global handler", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield* GlobalScope.launch(function* () {
 					throw boom;
@@ -318,7 +323,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 	it("a throwing handler does not lose the failure: the global handler gets an Error caused by the handler's, with the failure suppressed (E5)", async () => {
 		const boom = new Error("boom");
 		const broken = new Error("handler broke");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield* GlobalScope.launch(
 					CoroutineExceptionHandler(() => {
@@ -343,7 +348,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 
 	it("a handler that rethrows the failure itself passes it on as is, not wrapped (E5, Kotlin's handlerException)", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield* GlobalScope.launch(
 					CoroutineExceptionHandler((_, e) => {
@@ -364,7 +369,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 		const boom = new Error("boom");
 		const childHandler: Error[] = [];
 		const rootHandler: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const root = GlobalScope.launch(
 				CoroutineExceptionHandler((_, e) => rootHandler.push(e)),
 				function* () {
@@ -385,7 +390,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 	it("a handler on async is never called: the failure stays in the Deferred (E4, E6)", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = GlobalScope.async(
 				CoroutineExceptionHandler((_, e) => handled.push(e)),
 				function* () {
@@ -402,7 +407,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 	it("a launch under a NonCancellable parent is a root: its handler is called (E6)", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			yield* CoroutineScope(NonCancellable)
 				.launch(
 					CoroutineExceptionHandler((_, e) => handled.push(e)),
@@ -439,7 +444,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 				});
 			},
 		);
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			yield* root.join();
 		});
 		expect(log).toEqual([
@@ -452,7 +457,7 @@ describe("who handles the final exception (E4, E5, E6)", () => {
 
 	it("a CancellationException never reaches a handler (E4)", async () => {
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = GlobalScope.launch(
 				CoroutineExceptionHandler((_, e) => handled.push(e)),
 				function* () {
@@ -471,7 +476,7 @@ describe("a failing async (E7)", () => {
 	it("cancels its non-supervisor parent like launch, and keeps the failure: each await rethrows it", async () => {
 		const boom = new Error("boom");
 		const log: string[] = [];
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const d = this.async(function* () {
 					throw boom;
@@ -507,7 +512,7 @@ describe("scope rethrow (E8)", () => {
 	it("a child's failure cancels the block and the siblings; coroutineScope rethrows it after they finished; the caller is not cancelled", async () => {
 		const boom = new Error("boom");
 		const cleanups: string[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* coroutineScope(function* () {
 					this.launch(function* () {
@@ -540,30 +545,34 @@ describe("scope rethrow (E8)", () => {
 
 	it("withTimeout rethrows a failure of its block as is, not as a timeout", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
+			let caught: unknown = null;
 			try {
 				yield* withTimeout(1_000, function* () {
 					yield* yieldNow();
 					throw boom;
 				});
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 		});
 	});
 
 	it("a CompletableDeferred failed by hand is rethrown by await", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = CompletableDeferred<number>();
 			this.launch(function* () {
 				d.completeExceptionally(boom);
 			});
+			let caught: unknown = null;
 			try {
 				yield* d.await();
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 		});
 	});
 });

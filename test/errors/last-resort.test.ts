@@ -28,7 +28,7 @@ function runScript(
 	});
 }
 
-describe("the default last resort for uncaught failures (E5, API.md §7)", () => {
+describe("the default last resort for uncaught failures (E5, K5)", () => {
 	it("with no handler anywhere, a root launch's failure is thrown from a macrotask: the host reports it and the process fails", async () => {
 		const script = `
 			import { GlobalScope } from "./src/index.ts";

@@ -18,7 +18,7 @@ describe("failures stay local under a supervisor (V1)", () => {
 	it("SupervisorJob: a child's failure cancels neither the supervisor nor the siblings; launch's failure goes to its handler", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const supervisor = SupervisorJob();
 			const scope = CoroutineScope(
 				supervisor.plus(CoroutineExceptionHandler((_, e) => handled.push(e))),
@@ -43,7 +43,7 @@ describe("failures stay local under a supervisor (V1)", () => {
 	it("SupervisorJob: async keeps its failure in the Deferred; no handler is called", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const supervisor = SupervisorJob();
 			const scope = CoroutineScope(
 				supervisor.plus(CoroutineExceptionHandler((_, e) => handled.push(e))),
@@ -51,11 +51,13 @@ describe("failures stay local under a supervisor (V1)", () => {
 			const d = scope.async(function* () {
 				throw boom;
 			});
+			let caught: unknown = null;
 			try {
 				yield* d.await();
 			} catch (e) {
-				expect(e).toBe(boom);
+				caught = e;
 			}
+			expect(caught).toBe(boom);
 			expect(supervisor.isActive).toBe(true);
 		});
 		expect(handled).toHaveLength(0);
@@ -64,7 +66,7 @@ describe("failures stay local under a supervisor (V1)", () => {
 	it("supervisorScope: a failing child goes to the handler and the scope completes normally", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* supervisorScope(function* () {
 				this.launch(
 					CoroutineExceptionHandler((_, e) => handled.push(e)),
@@ -90,7 +92,7 @@ describe("failures stay local under a supervisor (V1)", () => {
 
 	it("supervisorScope: without a handler, a failing launch reaches the global handler and the caller is untouched", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				yield* supervisorScope(function* () {
 					this.launch(function* () {
@@ -106,7 +108,7 @@ describe("failures stay local under a supervisor (V1)", () => {
 
 describe("cancellation still flows down (V2)", () => {
 	it("cancelling a SupervisorJob cancels all its children", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const supervisor = SupervisorJob();
 			const scope = CoroutineScope(supervisor);
 			const jobs = [1, 2].map(() =>
@@ -125,7 +127,7 @@ describe("cancellation still flows down (V2)", () => {
 
 	it("when supervisorScope's own block throws, the scope fails, cancels all children and rethrows (guide supervision-02)", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* supervisorScope(function* () {
 					this.launch(function* () {
@@ -151,7 +153,7 @@ describe("cancellation still flows down (V2)", () => {
 	});
 
 	it("cancelling the caller of supervisorScope cancels its children", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const caller = this.launch(function* () {
 				yield* supervisorScope(function* () {
 					this.launch(function* () {
@@ -177,7 +179,7 @@ describe("supervision is one level deep (V3)", () => {
 	it("a grandchild's failure follows the normal rules inside its parent, which fails to its handler; other children of the supervisor are untouched", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const supervisor = SupervisorJob();
 			const scope = CoroutineScope(
 				supervisor.plus(CoroutineExceptionHandler((_, e) => handled.push(e))),

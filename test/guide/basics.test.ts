@@ -3,6 +3,10 @@
  * outputs from kotlinx-coroutines-core/jvm/test/guide/test/BasicsGuideTest.kt), ported to kocoro.
  * `runBlocking` is `runCoroutine`; `println` appends to `out.lines`. Times are divided by 10;
  * their order is kept.
+ *
+ * The examples run in virtual time (`runInVirtualTime`: `runCoroutine` on kocoro/test's scheduler),
+ * so their outputs never depend on the machine's load; those whose subject is a real dispatcher
+ * (`Dispatchers.Default`, `Unconfined`, `GlobalScope`) or a busy loop run on `runCoroutine`.
  */
 import {
 	coroutineScope,
@@ -12,7 +16,12 @@ import {
 	type Suspend,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
-import { Output, useTestBase, withHangGuard } from "../support/test-base.js";
+import {
+	Output,
+	runInVirtualTime,
+	useTestBase,
+	withHangGuard,
+} from "../support/test-base.js";
 
 useTestBase();
 
@@ -20,7 +29,7 @@ describe("guide: coroutines basics", () => {
 	it("basic-01: launch prints after the parent (L1)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				this.launch(function* () {
 					yield* delay(100);
 					out.println("World!");
@@ -39,7 +48,7 @@ describe("guide: coroutines basics", () => {
 			out.println("World!");
 		}
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				this.launch(function* () {
 					yield* doWorld();
 				});
@@ -62,7 +71,7 @@ describe("guide: coroutines basics", () => {
 			});
 		}
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				yield* doWorld();
 			}),
 			"basic-03",
@@ -86,7 +95,7 @@ describe("guide: coroutines basics", () => {
 			});
 		}
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				yield* doWorld();
 				out.println("Done");
 			}),
@@ -98,7 +107,7 @@ describe("guide: coroutines basics", () => {
 	it("basic-05: an explicit job", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					yield* delay(100);
 					out.println("World!");
@@ -115,7 +124,7 @@ describe("guide: coroutines basics", () => {
 	it("basic-06: coroutines are light-weight (50,000 of them)", async () => {
 		let dots = "";
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				for (let i = 0; i < 50_000; i++) {
 					this.launch(function* () {
 						yield* delay(50);
@@ -132,7 +141,7 @@ describe("guide: coroutines basics", () => {
 	it("classic basic-06: a nested scope completes after its nested launch", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				this.launch(function* () {
 					yield* delay(20);
 					out.println("Task from runBlocking");

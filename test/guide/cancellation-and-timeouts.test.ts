@@ -3,6 +3,10 @@
  * expected outputs from kotlinx-coroutines-core/jvm/test/guide/test/CancellationGuideTest.kt),
  * ported to kocoro. Times are divided by 5 (500 ms steps become 100 ms, 1300 ms becomes 260 ms),
  * keeping their order and leaving ample room for timer drift between the steps.
+ *
+ * The examples run in virtual time (`runInVirtualTime`: `runCoroutine` on kocoro/test's scheduler),
+ * so their outputs never depend on the machine's load; those whose subject is a real dispatcher
+ * (`Dispatchers.Default`, `Unconfined`, `GlobalScope`) or a busy loop run on `runCoroutine`.
  */
 import {
 	CancellationException,
@@ -19,7 +23,12 @@ import {
 	yieldNow,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
-import { Output, useTestBase, withHangGuard } from "../support/test-base.js";
+import {
+	Output,
+	runInVirtualTime,
+	useTestBase,
+	withHangGuard,
+} from "../support/test-base.js";
 
 useTestBase();
 
@@ -36,7 +45,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-01: cancelling coroutine execution", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					for (let i = 0; i < 1000; i++) {
 						out.println(`job: I'm sleeping ${i} ...`);
@@ -61,7 +70,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-02, as kocoro runs it: code that never suspends is not cancelled, and on one thread it even runs to its end first", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const startTime = performance.now();
 				const job = this.launch(function* () {
 					let nextPrintTime = startTime;
@@ -93,7 +102,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-02 (catching Exception): a swallowed CancellationException comes back at every suspension point (C8)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					for (let i = 0; i < 5; i++) {
 						try {
@@ -158,7 +167,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-04: closing resources with finally", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					try {
 						for (let i = 0; i < 1000; i++) {
@@ -187,7 +196,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-05: run non-cancellable block", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					try {
 						for (let i = 0; i < 1000; i++) {
@@ -225,7 +234,7 @@ describe("guide: cancellation and timeouts", () => {
 		let failure: unknown;
 		try {
 			await withHangGuard(
-				runCoroutine(function* () {
+				runInVirtualTime(function* () {
 					yield* withTimeout(TIRED, function* () {
 						for (let i = 0; i < 1000; i++) {
 							out.println(`I'm sleeping ${i} ...`);
@@ -252,7 +261,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("cancel-07: withTimeoutOrNull returns null", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const result = yield* withTimeoutOrNull(TIRED, function* () {
 					for (let i = 0; i < 1000; i++) {
 						out.println(`I'm sleeping ${i} ...`);
@@ -284,7 +293,7 @@ describe("guide: cancellation and timeouts", () => {
 		}
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				for (let i = 0; i < 1_000; i++) {
 					this.launch(function* () {
 						let resource: Resource | null = null;
@@ -312,7 +321,7 @@ describe("guide: cancellation and timeouts", () => {
 	it("manual cancellation: a CompletableDeferred signals that the coroutine started (current guide)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				yield* withContext(Dispatchers.Default, function* () {
 					const started = CompletableDeferred<void>();
 					const job = this.launch(function* () {

@@ -5,6 +5,10 @@
  * one thread, so where Kotlin prints a thread name the port prints the dispatcher or the
  * CoroutineName; debug-mode ids (`@coroutine#2`) do not exist. Times are divided by 10
  * (context-06/07/10: by 5, for margin between steps).
+ *
+ * The examples run in virtual time (`runInVirtualTime`: `runCoroutine` on kocoro/test's scheduler),
+ * so their outputs never depend on the machine's load; those whose subject is a real dispatcher
+ * (`Dispatchers.Default`, `Unconfined`, `GlobalScope`) or a busy loop run on `runCoroutine`.
  */
 import {
 	CoroutineDispatcher,
@@ -18,7 +22,12 @@ import {
 	withContext,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
-import { Output, useTestBase, withHangGuard } from "../support/test-base.js";
+import {
+	Output,
+	runInVirtualTime,
+	useTestBase,
+	withHangGuard,
+} from "../support/test-base.js";
 
 useTestBase();
 
@@ -128,7 +137,7 @@ describe("guide: coroutine context and dispatchers", () => {
 		const ctx1 = Dispatchers.Default.limitedParallelism(1, "Ctx1");
 		const ctx2 = Dispatchers.Default.limitedParallelism(1, "Ctx2");
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				out.println(`[${threadName()}] Started in ctx1`);
 				yield* withContext(ctx2, function* () {
 					out.println(`[${threadName()}] Working in ctx2`);
@@ -147,7 +156,7 @@ describe("guide: coroutine context and dispatchers", () => {
 	it("context-05: the job in the context", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				out.println(`My job is ${currentCoroutineContext().get(Job.Key)}`);
 			}),
 			"context-05",
@@ -161,7 +170,7 @@ describe("guide: coroutine context and dispatchers", () => {
 	it("context-06: children of a coroutine; a Job() passed in the context breaks the relation", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				// launch a coroutine to process some kind of incoming request
 				const request = this.launch(function* () {
 					// it spawns two other jobs
@@ -200,7 +209,7 @@ describe("guide: coroutine context and dispatchers", () => {
 	it("context-07: parental responsibilities (P2)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const request = this.launch(function* () {
 					for (let i = 0; i < 3; i++) {
 						this.launch(function* () {
@@ -233,7 +242,7 @@ describe("guide: coroutine context and dispatchers", () => {
 				`[${currentCoroutineContext().get(CoroutineName.Key)?.name}] ${msg}`,
 			);
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				log("Started main coroutine");
 				// run two background value computations
 				const v1 = this.async(CoroutineName("v1coroutine"), function* () {
@@ -263,7 +272,7 @@ describe("guide: coroutine context and dispatchers", () => {
 	it("context-09: combining context elements", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				this.launch(
 					Dispatchers.Default.plus(CoroutineName("test")),
 					function* () {

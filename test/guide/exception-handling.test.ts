@@ -4,6 +4,10 @@
  * exceptions-01..06 and supervision-01..03, ported to kocoro. JVM exception classes are stand-ins
  * named like them (`String(e)` prints `IOException` where Kotlin prints `java.io.IOException`).
  * Times are divided by 10.
+ *
+ * The examples run in virtual time (`runInVirtualTime`: `runCoroutine` on kocoro/test's scheduler),
+ * so their outputs never depend on the machine's load; those whose subject is a real dispatcher
+ * (`Dispatchers.Default`, `Unconfined`, `GlobalScope`) or a busy loop run on `runCoroutine`.
  */
 import {
 	CoroutineExceptionHandler,
@@ -12,7 +16,6 @@ import {
 	GlobalScope,
 	joinAll,
 	NonCancellable,
-	runCoroutine,
 	SupervisorJob,
 	supervisorScope,
 	withContext,
@@ -26,7 +29,12 @@ import {
 	IOException,
 	suppressedOf,
 } from "../support/exceptions.js";
-import { Output, useTestBase, withHangGuard } from "../support/test-base.js";
+import {
+	Output,
+	runInVirtualTime,
+	useTestBase,
+	withHangGuard,
+} from "../support/test-base.js";
 
 const t = useTestBase();
 
@@ -40,7 +48,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-01: exception propagation (launch reports, async exposes)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = GlobalScope.launch(function* () {
 					// root coroutine with launch
 					out.println("Throwing exception from launch");
@@ -76,7 +84,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-02: CoroutineExceptionHandler", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const handler = handlerPrinting(out);
 				const job = GlobalScope.launch(handler, function* () {
 					// root coroutine, running in GlobalScope
@@ -96,7 +104,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-03: cancellation and exceptions (cancelling a child leaves the parent alone)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = this.launch(function* () {
 					const child = this.launch(function* () {
 						try {
@@ -126,7 +134,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-04: the exception is handled only after all children terminate", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = GlobalScope.launch(handlerPrinting(out), function* () {
 					this.launch(function* () {
 						// the first child
@@ -166,7 +174,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-05: exceptions aggregation (suppressed)", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const handler = CoroutineExceptionHandler((_, exception) => {
 					out.println(
 						`CoroutineExceptionHandler got ${exception} with suppressed [${suppressedOf(exception).map(String).join(", ")}]`,
@@ -199,7 +207,7 @@ describe("guide: exception handling", () => {
 	it("exceptions-06: cancellation exceptions are transparent and unwrapped", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const job = GlobalScope.launch(handlerPrinting(out), function* () {
 					const inner = this.launch(function* () {
 						// all this stack of coroutines will get cancelled
@@ -231,7 +239,7 @@ describe("guide: supervision", () => {
 	it("supervision-01: supervision job", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const supervisor = SupervisorJob();
 				const scope = CoroutineScope(this.coroutineContext.plus(supervisor));
 				// launch the first child -- its exception is ignored for this example (don't do this in practice!)
@@ -277,7 +285,7 @@ describe("guide: supervision", () => {
 	it("supervision-02: supervision scope", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				try {
 					yield* supervisorScope(function* () {
 						this.launch(function* () {
@@ -312,7 +320,7 @@ describe("guide: supervision", () => {
 	it("supervision-03: exceptions in supervised coroutines", async () => {
 		const out = new Output();
 		await withHangGuard(
-			runCoroutine(function* () {
+			runInVirtualTime(function* () {
 				const handler = handlerPrinting(out);
 				yield* supervisorScope(function* () {
 					this.launch(handler, function* () {

@@ -57,7 +57,8 @@ describe("asDeferred", () => {
 		expect(d.isCompleted).toBe(true);
 		expect(d.isCancelled).toBe(true);
 		resolve(1);
-		await new Promise((r) => setTimeout(r, 5));
+		// The promise's reactions run in the microtasks before the next turn.
+		await new Promise((r) => setImmediate(r));
 		expect(d.getCompletionExceptionOrNull()).toBeInstanceOf(
 			CancellationException,
 		);

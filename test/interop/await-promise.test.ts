@@ -204,15 +204,19 @@ describe("awaitPromise(promise)", () => {
 		const onUnhandled = (reason: unknown) => unhandled.push(reason);
 		process.on("unhandledRejection", onUnhandled);
 		try {
+			const waiting = pending<void>();
 			const job = GlobalScope.launch(function* () {
+				waiting.resolve(); // the same step goes on into awaitPromise
 				yield* awaitPromise(p.promise);
 			});
 			const done = completion(job);
-			await new Promise((r) => setTimeout(r, 5));
+			await waiting.promise;
 			job.cancel();
 			expect(await done).toBeInstanceOf(CancellationException);
 			p.reject(new Error("late"));
-			await new Promise((r) => setTimeout(r, 20));
+			// Node reports unhandled rejections once the microtasks of a turn are done.
+			await new Promise((r) => setImmediate(r));
+			await new Promise((r) => setImmediate(r));
 			expect(unhandled).toEqual([]);
 		} finally {
 			process.off("unhandledRejection", onUnhandled);

@@ -75,7 +75,7 @@ describe("invokeOnCompletion (H1)", () => {
 	});
 
 	it("runs after the job has detached from its parent", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const parent = Job();
 			const child = Job(parent);
 			const seen: unknown[] = [];
@@ -111,7 +111,7 @@ describe("invokeOnCompletion (H1)", () => {
 
 	it("runs after the failing coroutine's exception was handled (E4)", async () => {
 		const log: string[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(
 				SupervisorJob().plus(
 					CoroutineExceptionHandler(() => log.push("exception handler")),
@@ -130,7 +130,7 @@ describe("invokeOnCompletion (H1)", () => {
 
 describe("onCancelling handlers (H2)", () => {
 	it("run as soon as the job becomes Cancelling, with the root cause, and only once", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const log: string[] = [];
 			const ce = new CancellationException("stop");
 			const job = this.launch(function* () {
@@ -167,7 +167,7 @@ describe("onCancelling handlers (H2)", () => {
 	});
 
 	it("registered on a job that is already cancelling, run at once", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const ce = new CancellationException("stop");
 			const job = this.launch(function* () {
 				yield* awaitCancellation();
@@ -207,7 +207,7 @@ describe("notification order (H3)", () => {
 	});
 
 	it("coroutines waiting in join are notified like plain completion handlers, in registration order", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = Job();
 			job.invokeOnCompletion(() => t.expect(3));
 			this.launch(function* () {
@@ -272,7 +272,7 @@ describe("a completion handler that throws (E9)", () => {
 		const oops = new Error("oops");
 		const handled: Error[] = [];
 		const log: string[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(
 				SupervisorJob().plus(
 					CoroutineExceptionHandler((_, e) => handled.push(e)),
@@ -295,48 +295,51 @@ describe("a completion handler that throws (E9)", () => {
 
 	it("an onCancelling handler that throws: the coroutine's handler gets it wrapped, the other handlers and the cancellation go on", async () => {
 		const oops = new Error("oops");
-		await t.runTest(function* () {
-			const scope = CoroutineScope(
-				SupervisorJob().plus(
-					CoroutineExceptionHandler((_, e) => {
-						t.expect(5); // after every onCancelling handler ran, as Kotlin's notifyHandlers
-						expect(e).toBeInstanceOf(CompletionHandlerException);
-						expect(e.cause).toBe(oops);
-					}),
-				),
-			);
-			const job = scope.launch(function* () {
-				try {
-					t.expect(1);
-					yield* awaitCancellation();
-				} finally {
-					t.expect(6);
-				}
-			});
-			job.invokeOnCompletion(
-				() => {
-					t.expect(3);
-					throw oops;
-				},
-				{ onCancelling: true },
-			);
-			job.invokeOnCompletion(() => t.expect(4), { onCancelling: true });
-			job.invokeOnCompletion((cause) => {
-				t.expect(7);
-				expect(cause).toBeInstanceOf(JobCancellationException);
-			});
-			yield* yieldNow();
-			t.expect(2);
-			job.cancel();
-			yield* job.join();
-			expect(job.isCancelled).toBe(true);
-			t.finish(8);
-		});
+		await t.runBlock(
+			function* () {
+				const scope = CoroutineScope(
+					SupervisorJob().plus(
+						CoroutineExceptionHandler((_, e) => {
+							t.expect(5); // after every onCancelling handler ran, as Kotlin's notifyHandlers
+							expect(e).toBeInstanceOf(CompletionHandlerException);
+							expect(e.cause).toBe(oops);
+						}),
+					),
+				);
+				const job = scope.launch(function* () {
+					try {
+						t.expect(1);
+						yield* awaitCancellation();
+					} finally {
+						t.expect(6);
+					}
+				});
+				job.invokeOnCompletion(
+					() => {
+						t.expect(3);
+						throw oops;
+					},
+					{ onCancelling: true },
+				);
+				job.invokeOnCompletion(() => t.expect(4), { onCancelling: true });
+				job.invokeOnCompletion((cause) => {
+					t.expect(7);
+					expect(cause).toBeInstanceOf(JobCancellationException);
+				});
+				yield* yieldNow();
+				t.expect(2);
+				job.cancel();
+				yield* job.join();
+				expect(job.isCancelled).toBe(true);
+				t.finish(8);
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("without any CoroutineExceptionHandler reaches the global handler", async () => {
 		const oops = new Error("oops");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const job = this.launch(function* () {});
 				job.invokeOnCompletion(() => {

@@ -17,9 +17,9 @@ import { flagsOf, STATE_FLAGS, useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("Deferred (API.md §3)", () => {
+describe("Deferred (C10, E7)", () => {
 	it("getCompleted() and getCompletionExceptionOrNull() throw IllegalStateException until the deferred is complete", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = this.async(function* () {
 				t.expect(2);
 				yield* yieldNow();
@@ -77,7 +77,7 @@ describe("Deferred (API.md §3)", () => {
 	});
 
 	it("awaitAll() and joinAll() of nothing return at once", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(2);
 			});
@@ -91,43 +91,46 @@ describe("Deferred (API.md §3)", () => {
 	});
 });
 
-describe("Job(parent) and SupervisorJob(parent) (API.md §3)", () => {
+describe("Job(parent) and SupervisorJob(parent) (P1)", () => {
 	it("are children of the parent, which waits for them; cancelling the parent cancels them", async () => {
-		await t.runTest(function* () {
-			const self = currentCoroutineContext().get(Job.Key)!;
-			const plain = Job(self);
-			const supervisor = SupervisorJob(self);
-			t.expectSame(self.children, [plain, supervisor]);
-			expect(plain.parent).toBe(self);
-			expect(supervisor.parent).toBe(self);
-			const inner = CoroutineScope(supervisor).launch(function* () {
-				try {
-					t.expect(1);
-					yield* awaitCancellation();
-				} finally {
-					t.expect(3);
-				}
-			});
-			yield* yieldNow();
-			t.expect(2);
-			const root = Job();
-			const a = Job(root);
-			const b = SupervisorJob(root);
-			root.cancel();
-			expect(flagsOf(a)).toEqual(STATE_FLAGS.Cancelled);
-			expect(flagsOf(b)).toEqual(STATE_FLAGS.Cancelled);
-			expect(flagsOf(root)).toEqual(STATE_FLAGS.Cancelled);
-			supervisor.cancel();
-			yield* inner.join();
-			plain.complete();
-			t.finish(4);
-			// runTest's block returns only once plain and supervisor are complete (P2).
-		});
+		await t.runBlock(
+			function* () {
+				const self = currentCoroutineContext().get(Job.Key)!;
+				const plain = Job(self);
+				const supervisor = SupervisorJob(self);
+				t.expectSame(self.children, [plain, supervisor]);
+				expect(plain.parent).toBe(self);
+				expect(supervisor.parent).toBe(self);
+				const inner = CoroutineScope(supervisor).launch(function* () {
+					try {
+						t.expect(1);
+						yield* awaitCancellation();
+					} finally {
+						t.expect(3);
+					}
+				});
+				yield* yieldNow();
+				t.expect(2);
+				const root = Job();
+				const a = Job(root);
+				const b = SupervisorJob(root);
+				root.cancel();
+				expect(flagsOf(a)).toEqual(STATE_FLAGS.Cancelled);
+				expect(flagsOf(b)).toEqual(STATE_FLAGS.Cancelled);
+				expect(flagsOf(root)).toEqual(STATE_FLAGS.Cancelled);
+				supervisor.cancel();
+				yield* inner.join();
+				plain.complete();
+				t.finish(4);
+				// runTest's block returns only once plain and supervisor are complete (P2).
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("a failing child of SupervisorJob(parent) leaves the parent alone; one of Job(parent) under a coroutine fails it", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const self = currentCoroutineContext().get(Job.Key)!;
 				const supervisor = SupervisorJob(self);

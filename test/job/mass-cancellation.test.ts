@@ -13,7 +13,7 @@ const t = useTestBase();
 describe("cancelling many coroutines", () => {
 	it("100,000 suspended children of a parent cancelled with a CancellationException all see that same exception", async () => {
 		const N = 100_000;
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const ce = new CancellationException("shared");
 			const started = CompletableDeferred<void>();
 			let running = 0;
@@ -42,7 +42,7 @@ describe("cancelling many coroutines", () => {
 
 	it("100,000 children of a parent cancelled with no cause share one JobCancellationException", async () => {
 		const N = 100_000;
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const started = CompletableDeferred<void>();
 			let running = 0;
 			let first: unknown = null;
@@ -75,7 +75,7 @@ describe("cancelling many coroutines", () => {
 		const boom = new Error("boom");
 		const seen = new Set<unknown>();
 		let withFrames = 0;
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				for (let i = 0; i < N; i++) {
 					this.launch(function* () {

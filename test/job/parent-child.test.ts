@@ -21,7 +21,7 @@ const t = useTestBase();
 
 describe("the parent comes from the context (P1)", () => {
 	it("a launched coroutine's parent is the scope's job, and it is listed among its children", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			expect(this.coroutineContext.get(Job.Key)).toBe(self);
 			const child = this.launch(function* () {
@@ -35,7 +35,7 @@ describe("the parent comes from the context (P1)", () => {
 	});
 
 	it("a Job passed in the context becomes the parent instead of the scope's job", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const other = Job();
 			const child = this.launch(other, function* () {
 				yield* awaitCancellation();
@@ -53,7 +53,7 @@ describe("the parent comes from the context (P1)", () => {
 
 describe("a parent waits for its children (P2)", () => {
 	it("join returns only after every descendant finished", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				this.launch(function* () {
 					this.launch(function* () {
@@ -71,7 +71,7 @@ describe("a parent waits for its children (P2)", () => {
 	});
 
 	it("await, coroutineScope and withContext return only after every descendant finished", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = this.async(function* () {
 				this.launch(function* () {
 					this.launch(function* () {
@@ -118,7 +118,7 @@ describe("a parent waits for its children (P2)", () => {
 
 	it("runCoroutine settles only after every child finished", async () => {
 		const log: string[] = [];
-		const value = await t.runTest(function* () {
+		const value = await t.runBlock(function* () {
 			this.launch(function* () {
 				yield* yieldNow();
 				log.push("child");
@@ -133,7 +133,7 @@ describe("a parent waits for its children (P2)", () => {
 
 	it("a child's completion handlers run before its parent's (P2, H1)", async () => {
 		const log: string[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const parent = Job();
 			const child = CoroutineScope(parent).launch(function* () {
 				yield* yieldNow();
@@ -149,7 +149,7 @@ describe("a parent waits for its children (P2)", () => {
 
 describe("children attached late (P3)", () => {
 	it("a child attached while the parent is Completing is awaited too", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* (scope) {
 				this.launch(function* () {
 					t.expect(2);
@@ -169,7 +169,7 @@ describe("children attached late (P3)", () => {
 	});
 
 	it("a child attached to a Cancelling parent is admitted, awaited and cancelled at once with the parent's cause", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const cause = new CancellationException("stop");
 			const release = CompletableDeferred<void>();
 			let late: Job | undefined;
@@ -224,7 +224,7 @@ describe("children attached late (P3)", () => {
 	});
 
 	it("a child attached to a complete parent is cancelled at once and not tracked; its body never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const parent = Job();
 			parent.complete();
 			const child = CoroutineScope(parent).launch(function* () {
@@ -250,7 +250,7 @@ describe("children attached late (P3)", () => {
 
 describe("children (P4)", () => {
 	it("lists the unfinished children in attachment order; a child detaches when it completes", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const gates = [0, 1, 2].map(() => CompletableDeferred<void>());
 			const job = Job();
 			const scope = CoroutineScope(job);
@@ -289,7 +289,7 @@ describe("children (P4)", () => {
 
 describe("cancellation flows down (P5)", () => {
 	it("children are cancelled with the parent's cause itself when it is a CancellationException, depth first (H3)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const cause = new CancellationException("parent stop");
 			const job = this.launch(function* () {
 				this.launch(function* () {
@@ -321,7 +321,7 @@ describe("cancellation flows down (P5)", () => {
 
 	it('a failure reaches the siblings as JobCancellationException("Parent job is Cancelling") caused by it', async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				this.launch(function* () {
 					try {
@@ -351,7 +351,7 @@ describe("cancellation flows down (P5)", () => {
 describe("failure flows up, early (P6)", () => {
 	it("a grandchild's failure cancels its uncle at once, before its own siblings finished", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const uncleCancelled = CompletableDeferred<void>();
 				this.launch(function* () {
@@ -391,7 +391,7 @@ describe("failure flows up, early (P6)", () => {
 
 describe("what a parent does with a child's exception (P7)", () => {
 	it("a child's CancellationException leaves the parent active", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			const child = this.launch(function* () {
 				throw new CancellationException("only me");
@@ -412,7 +412,7 @@ describe("what a parent does with a child's exception (P7)", () => {
 
 	it("a child's failure cancels the parent with that cause, and so all siblings; the siblings' cancellations are dispatched before the parent's own wait (P7, H3, L3)", async () => {
 		const boom = new Error("boom");
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const self = currentCoroutineContext().get(Job.Key)!;
 				const sibling = this.launch(function* () {
@@ -446,7 +446,7 @@ describe("what a parent does with a child's exception (P7)", () => {
 	it("a plain Job() with no handling ancestor does not handle a child's failure: the launch's handler gets it and the Job() is cancelled (P7, E6)", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = Job();
 			const child = CoroutineScope(
 				job.plus(CoroutineExceptionHandler((_, e) => handled.push(e))),
@@ -463,7 +463,7 @@ describe("what a parent does with a child's exception (P7)", () => {
 	it("a Job() under a coroutine handles a child's failure: the coroutine fails, the handler is not called (P7)", async () => {
 		const boom = new Error("boom");
 		const handled: Error[] = [];
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const self = currentCoroutineContext().get(Job.Key)!;
 				const job = Job(self);
@@ -483,7 +483,7 @@ describe("what a parent does with a child's exception (P7)", () => {
 describe("scoped coroutines never cancel their parent (P8)", () => {
 	it("coroutineScope and withContext rethrow to the caller, which stays active", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			try {
 				yield* coroutineScope(function* () {
@@ -517,7 +517,7 @@ describe("scoped coroutines never cancel their parent (P8)", () => {
 
 describe("cancelChildren (P9)", () => {
 	it("cancels the children and leaves the job itself active", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = Job();
 			const scope = CoroutineScope(job);
 			const a = scope.launch(function* () {

@@ -18,9 +18,9 @@ function chain(n: number): CompletableJob[] {
 	return jobs;
 }
 
-describe("steps never grow the stack (API.md §1)", () => {
+describe("steps never grow the stack (K2)", () => {
 	it("a million suspendCancellableCoroutine calls resumed synchronously in a row", async () => {
-		const sum = await t.runTest(function* () {
+		const sum = await t.runBlock(function* () {
 			let total = 0;
 			for (let i = 0; i < MILLION; i++) {
 				total += yield* suspendCancellableCoroutine<number>((cont) =>
@@ -33,7 +33,7 @@ describe("steps never grow the stack (API.md §1)", () => {
 	});
 
 	it("a million awaits of a completed Deferred in a row", async () => {
-		const sum = await t.runTest(function* () {
+		const sum = await t.runBlock(function* () {
 			const d = CompletableDeferred<number>();
 			d.complete(2);
 			let total = 0;

@@ -26,7 +26,7 @@ const t = useTestBase();
 
 describe("job states (S1, S2, S3, S4)", () => {
 	it("a lazy launch walks New -> Active -> Completing -> Completed with the flags of S1's table", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const childGate = CompletableDeferred<void>();
 			const job = this.launch(
 				EmptyCoroutineContext,
@@ -75,7 +75,7 @@ describe("job states (S1, S2, S3, S4)", () => {
 	});
 
 	it("every builder creates its job Active; only LAZY creates it New (S2)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const launched = this.launch(function* () {});
 			const deferred = this.async(function* () {
 				return 1;
@@ -110,7 +110,7 @@ describe("job states (S1, S2, S3, S4)", () => {
 	});
 
 	it("join, await and a child's attachment all start a New job (S3, P1)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const lazy = () =>
 				this.async(EmptyCoroutineContext, CoroutineStart.LAZY, function* () {
 					return "ran";
@@ -131,7 +131,7 @@ describe("job states (S1, S2, S3, S4)", () => {
 	});
 
 	it("a job without children and without cancellation goes straight to Completed (S4)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = Job();
 			expect(job.complete()).toBe(true);
 			expect(flagsOf(job)).toEqual(STATE_FLAGS.Completed);
@@ -145,7 +145,7 @@ describe("job states (S1, S2, S3, S4)", () => {
 
 describe("Cancelling and Cancelled (S5, S6, S7)", () => {
 	it("cancel() moves a running job to Cancelling at once; Cancelled once its body ended (S5)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const release = CompletableDeferred<void>();
 			const job = this.launch(function* () {
 				try {
@@ -183,7 +183,7 @@ describe("Cancelling and Cancelled (S5, S6, S7)", () => {
 	});
 
 	it("a Completing job can still be cancelled: it becomes Cancelling and cancels its children (S5)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let child: Job | undefined;
 			const job = this.launch(function* () {
 				child = this.launch(function* () {
@@ -213,7 +213,7 @@ describe("Cancelling and Cancelled (S5, S6, S7)", () => {
 	});
 
 	it("cancelling a New job makes it Cancelled at once; its body never runs and start() returns false (S6)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(
 				EmptyCoroutineContext,
 				CoroutineStart.LAZY,
@@ -236,7 +236,7 @@ describe("Cancelling and Cancelled (S5, S6, S7)", () => {
 
 	it("a failed job is Cancelled too: its final state holds an exception (S7)", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(
 				SupervisorJob().plus(CoroutineExceptionHandler(() => {})),
 			);
@@ -258,7 +258,7 @@ describe("Cancelling and Cancelled (S5, S6, S7)", () => {
 
 describe("calls after the end (S8) and jobs without a body (S9)", () => {
 	it("cancel() on a completed job does nothing (S8)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {});
 			yield* job.join();
 			const causes: (Error | null)[] = [];
@@ -300,33 +300,36 @@ describe("calls after the end (S8) and jobs without a body (S9)", () => {
 	});
 
 	it("a cancelled Job() stays Cancelling until its children are done, then is Cancelled (S9)", async () => {
-		await t.runTest(function* () {
-			const job = Job();
-			const child = CoroutineScope(job).launch(function* () {
-				try {
-					t.expect(2);
-					yield* awaitCancellation();
-				} finally {
-					t.expect(4);
-				}
-			});
-			t.expect(1);
-			yield* yieldNow();
-			t.expect(3);
-			job.cancel();
-			expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelling);
-			expect(String(job)).toMatch(jobStringPattern("JobImpl", "Cancelling"));
-			yield* child.join();
-			t.expect(5);
-			expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelled);
-			t.finish(6);
-		});
+		await t.runBlock(
+			function* () {
+				const job = Job();
+				const child = CoroutineScope(job).launch(function* () {
+					try {
+						t.expect(2);
+						yield* awaitCancellation();
+					} finally {
+						t.expect(4);
+					}
+				});
+				t.expect(1);
+				yield* yieldNow();
+				t.expect(3);
+				job.cancel();
+				expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelling);
+				expect(String(job)).toMatch(jobStringPattern("JobImpl", "Cancelling"));
+				yield* child.join();
+				t.expect(5);
+				expect(flagsOf(job)).toEqual(STATE_FLAGS.Cancelled);
+				t.finish(6);
+			},
+			{ realTime: true },
+		);
 	});
 });
 
-describe("toString (S10, API.md §7)", () => {
+describe("toString (S10)", () => {
 	it("prints <Class>{<State>}@<hex> for each kind of job, with a stable id", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const launched = this.launch(function* () {});
 			const deferred = this.async(function* () {
 				return 1;
@@ -349,7 +352,7 @@ describe("toString (S10, API.md §7)", () => {
 	});
 
 	it("the state word follows the job through all six states; LAZY builders are Lazy* classes", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const gate = CompletableDeferred<void>();
 			const job = this.launch(
 				EmptyCoroutineContext,
@@ -402,7 +405,7 @@ describe("toString (S10, API.md §7)", () => {
 	});
 
 	it('is prefixed with "<name>": when the job has a CoroutineName', async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(CoroutineName("worker"), function* () {
 				yield* awaitCancellation();
 			});

@@ -93,7 +93,7 @@ describe("scopes", () => {
 	});
 
 	it("a body gets its scope both as `this` and as its first argument", async () => {
-		await t.runTest(function* (scope) {
+		await t.runBlock(function* (scope) {
 			expect(scope).toBe(this);
 			const child = this.launch(function* (s) {
 				expect(s).toBe(this);
@@ -127,7 +127,7 @@ describe("scopes", () => {
 
 describe("awaitAll and joinAll", () => {
 	it("awaitAll returns the values in order, typed per position", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const a = this.async(function* () {
 				yield* delay(5);
 				return 1;
@@ -144,7 +144,7 @@ describe("awaitAll and joinAll", () => {
 
 	it("awaitAll fails as soon as one fails, with that failure, without waiting for the others", async () => {
 		const boom = new Error("boom");
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const slow = CompletableDeferred<number>();
 			const failing = CompletableDeferred<number>();
 			const waiter = this.launch(function* () {
@@ -166,7 +166,7 @@ describe("awaitAll and joinAll", () => {
 	});
 
 	it("joinAll waits for every job and never throws for their outcome", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(SupervisorJob());
 			const jobs = [
 				scope.launch(function* () {
@@ -184,7 +184,7 @@ describe("awaitAll and joinAll", () => {
 
 describe("scheduling the guide outputs depend on", () => {
 	it("launch only enqueues: the parent goes on until it suspends (L1)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(3);
 			});
@@ -196,7 +196,7 @@ describe("scheduling the guide outputs depend on", () => {
 	});
 
 	it("a resumption by await is a dispatch to the tail of the queue (L3)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const d = CompletableDeferred<string>();
 			t.expect(1);
 			this.launch(function* () {
@@ -216,10 +216,13 @@ describe("scheduling the guide outputs depend on", () => {
 	});
 
 	it("the current dispatcher is Dispatchers.Default under runCoroutine", async () => {
-		await t.runTest(function* () {
-			expect(currentCoroutineContext().get(CoroutineDispatcher.Key)).toBe(
-				Dispatchers.Default,
-			);
-		});
+		await t.runBlock(
+			function* () {
+				expect(currentCoroutineContext().get(CoroutineDispatcher.Key)).toBe(
+					Dispatchers.Default,
+				);
+			},
+			{ realTime: true },
+		);
 	});
 });

@@ -33,7 +33,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 		["supervisorScope", supervisorScope],
 	] as const) {
 		it(`${name}: the block runs in the caller's frame, under a new Job that is a child of the caller's`, async () => {
-			await t.runTest(function* () {
+			await t.runBlock(function* () {
 				const caller = currentCoroutineContext().get(Job.Key)!;
 				this.launch(function* () {
 					t.expect(4);
@@ -56,7 +56,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 	}
 
 	it("when the block itself finishes last after suspending, the caller continues in the same frame", async () => {
-		await t.runTest(function* (outer) {
+		await t.runBlock(function* (outer) {
 			t.expect(1);
 			const v = yield* coroutineScope(function* () {
 				t.expect(2);
@@ -78,7 +78,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 	});
 
 	it("when the last child finishes last, the caller is resumed through its dispatcher", async () => {
-		await t.runTest(function* (outer) {
+		await t.runBlock(function* (outer) {
 			t.expect(1);
 			const v = yield* coroutineScope(function* () {
 				this.launch(function* () {
@@ -97,7 +97,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 	});
 
 	it("that dispatched resumption is cancellable: a caller cancelled meanwhile gets a CancellationException", async () => {
-		await t.runTest(function* (outer) {
+		await t.runBlock(function* (outer) {
 			const caller = this.launch(function* () {
 				try {
 					yield* coroutineScope(function* () {
@@ -124,7 +124,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 	});
 
 	it("the value is returned only after every child finished (P2)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* coroutineScope(function* () {
 				this.launch(function* () {
 					yield* yieldNow();
@@ -143,7 +143,7 @@ describe("coroutineScope and supervisorScope run the block at once (B1)", () => 
 
 describe("entry checks (B2)", () => {
 	it("coroutineScope does not check on entry: in a cancelled caller its block still runs, and the scope ends by throwing", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				try {
@@ -174,7 +174,7 @@ describe("entry checks (B2)", () => {
 	});
 
 	it("withContext checks the new context on entry: in a cancelled caller its block never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				try {
@@ -195,7 +195,7 @@ describe("entry checks (B2)", () => {
 
 describe("withContext (B3)", () => {
 	it("the block's context is the caller's plus the given one; the caller's is back after", async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				const caller = currentCoroutineContext().get(Job.Key)!;
 				expect(currentCoroutineContext().get(CoroutineName.Key)?.name).toBe(
@@ -211,12 +211,12 @@ describe("withContext (B3)", () => {
 					"outer",
 				);
 			},
-			{ context: CoroutineName("outer") },
+			{ realTime: true, context: CoroutineName("outer") },
 		);
 	});
 
 	it("with the same dispatcher, enters without a dispatch and returns without one when no child is left", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(4);
 			});
@@ -233,31 +233,34 @@ describe("withContext (B3)", () => {
 	});
 
 	it("with another dispatcher, dispatches in and out", async () => {
-		await t.runTest(function* () {
-			const other = new CountingDispatcher();
-			this.launch(function* () {
-				t.expect(2); // runs while the caller waits for the dispatch in
-			});
-			t.expect(1);
-			const v = yield* withContext(other, function* () {
-				t.expect(3);
+		await t.runBlock(
+			function* () {
+				const other = new CountingDispatcher();
+				this.launch(function* () {
+					t.expect(2); // runs while the caller waits for the dispatch in
+				});
+				t.expect(1);
+				const v = yield* withContext(other, function* () {
+					t.expect(3);
+					expect(currentCoroutineContext().get(CoroutineDispatcher.Key)).toBe(
+						other,
+					);
+					return "from other";
+				});
+				t.expect(4);
+				expect(v).toBe("from other");
+				expect(other.dispatches).toBe(1);
 				expect(currentCoroutineContext().get(CoroutineDispatcher.Key)).toBe(
-					other,
+					Dispatchers.Default,
 				);
-				return "from other";
-			});
-			t.expect(4);
-			expect(v).toBe("from other");
-			expect(other.dispatches).toBe(1);
-			expect(currentCoroutineContext().get(CoroutineDispatcher.Key)).toBe(
-				Dispatchers.Default,
-			);
-			t.finish(5);
-		});
+				t.finish(5);
+			},
+			{ realTime: true },
+		);
 	});
 
 	it("a value from another dispatcher is dropped when the caller was cancelled meanwhile", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const other = new CountingDispatcher();
 			const caller = this.launch(function* () {
 				try {
@@ -282,7 +285,7 @@ describe("withContext (B3)", () => {
 describe("runCoroutine (B4)", () => {
 	it("returns the value after the block and all its children are done", async () => {
 		const log: string[] = [];
-		const value = await t.runTest(function* () {
+		const value = await t.runBlock(function* () {
 			this.launch(function* () {
 				yield* yieldNow();
 				log.push("child done");
@@ -297,7 +300,7 @@ describe("runCoroutine (B4)", () => {
 	it("rejects with the first failure, by identity, after the children finished", async () => {
 		const first = new Error("first");
 		const log: string[] = [];
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				this.launch(function* () {
 					try {

@@ -18,7 +18,7 @@ const none = EmptyCoroutineContext;
 
 describe("CoroutineStart (M1)", () => {
 	it("DEFAULT dispatches the start: the caller goes on first (L1)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(none, CoroutineStart.DEFAULT, function* () {
 				t.expect(3);
 			});
@@ -33,7 +33,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("DEFAULT: cancelled before it runs, the body never runs", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(none, CoroutineStart.DEFAULT, function* () {
 				t.expectUnreached();
 			});
@@ -44,7 +44,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("LAZY stays New until start(), join() or await()", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const a = this.launch(none, CoroutineStart.LAZY, function* () {
 				t.expect(2);
 			});
@@ -66,7 +66,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("awaitAll and joinAll start lazy jobs too (S3)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const xs = [1, 2, 3].map((i) =>
 				this.async(none, CoroutineStart.LAZY, function* () {
 					return i * 10;
@@ -82,7 +82,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("LAZY: a child that is never started keeps its scope from completing", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const result = yield* withTimeoutOrNull(30, function* () {
 				yield* coroutineScope(function* () {
 					this.launch(none, CoroutineStart.LAZY, function* () {
@@ -100,7 +100,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("ATOMIC dispatches the start, but the body begins even when cancelled; its first suspension throws", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(none, CoroutineStart.ATOMIC, function* () {
 				t.expect(2);
 				expect(currentCoroutineContext().get(Job.Key)?.isCancelled).toBe(true);
@@ -122,7 +122,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("UNDISPATCHED runs the body at once in the caller's frame until its first suspension; later resumes are dispatched", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			this.launch(function* () {
 				t.expect(5);
 			});
@@ -146,7 +146,7 @@ describe("CoroutineStart (M1)", () => {
 	});
 
 	it("UNDISPATCHED runs the body even in a cancelled parent; its first suspension throws", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const parent = this.launch(function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				const child = this.launch(

@@ -19,7 +19,7 @@ export class IndexOutOfBoundsException extends Error {
 	override name = "IndexOutOfBoundsException";
 }
 
-/** Kotlin's `exception.suppressed` (API.md §7): the array, or an empty one when absent. */
+/** Kotlin's `exception.suppressed` (K3): the array, or an empty one when absent. */
 export function suppressedOf(e: unknown): Error[] {
 	const list = (e as { suppressed?: Error[] } | null)?.suppressed;
 	return list === undefined ? [] : list;

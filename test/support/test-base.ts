@@ -6,16 +6,20 @@
  * code that must never run. A failed expectation is thrown where it happens *and* recorded, so a
  * coroutine that swallows it (a `catch`, a cancelled child) still fails the test at its end.
  *
- * `runTest(block)` runs a block under `runCoroutine` with a hang guard: a promise that does not
- * settle within a few seconds of real time fails with a message naming the test, rather than
- * waiting for vitest's timeout. Uncaught coroutine failures (those that reach the global last
- * resort) are captured through `setDefaultCoroutineExceptionHandler` for every test and must be
- * claimed, by `runTest({ unhandled })` or `takeUncaught()`, or the test fails.
+ * `runBlock(block)` runs a block as a root coroutine (`runCoroutine`) in virtual time: its
+ * coroutines run on a `StandardTestDispatcher` of `kocoro/test`, whose clock jumps to the next
+ * timer whenever nothing is ready, so `delay(1_000)` takes no real time and an order of events
+ * never depends on the machine's load. `{ realTime: true }` runs on `Dispatchers.Default` and the
+ * real clock instead, for tests whose subject is real time. Either way a hang guard fails a block
+ * that does not settle within a few seconds of real time, naming the test, rather than waiting
+ * for vitest's timeout. Uncaught coroutine failures (those that reach the global last resort) are
+ * captured through `setDefaultCoroutineExceptionHandler` for every test and must be claimed, by
+ * `runBlock({ unhandled })` or `takeUncaught()`, or the test fails.
  *
  * @example
  * const t = useTestBase();
  * it("runs a launched child after the parent suspends (L1)", async () => {
- *   await t.runTest(function* () {
+ *   await t.runBlock(function* () {
  *     t.expect(1);
  *     this.launch(function* () { t.expect(3); });
  *     t.expect(2);
@@ -31,6 +35,7 @@ import {
 	runCoroutine,
 	setDefaultCoroutineExceptionHandler,
 } from "kocoro";
+import { StandardTestDispatcher, TestCoroutineScheduler } from "kocoro/test";
 import { afterEach, beforeEach } from "vitest";
 
 /** Real time after which a test that has not settled is reported as hanging. */
@@ -70,10 +75,15 @@ export async function withHangGuard<T>(
 	}
 }
 
-/** What {@link TestBase.runTest} accepts besides the block. */
-export interface RunTestOptions {
-	/** The context given to `runCoroutine` (a dispatcher, a name, ...). */
+/** What {@link TestBase.runBlock} accepts besides the block. */
+export interface RunBlockOptions {
+	/**
+	 * The context given to `runCoroutine` (a dispatcher, a name, ...). A dispatcher given here
+	 * replaces the virtual-time one: the block then runs on it and on the real clock.
+	 */
 	context?: CoroutineContext;
+	/** Run on `Dispatchers.Default` and the real clock (for tests whose subject is real time). */
+	realTime?: boolean;
 	/** The run must fail, with an error this predicate accepts. */
 	expected?: (e: unknown) => boolean;
 	/** Uncaught failures that must reach the global handler, in this order, and no others. */
@@ -134,13 +144,14 @@ export class TestBase {
 	}
 
 	/**
-	 * Runs `block` as a root coroutine (`runCoroutine`) and returns its value, with a hang guard.
-	 * Afterwards, rethrows any expectation that failed inside a coroutine and checks `expected`
-	 * and `unhandled`. (Whether `finish` was called is checked after the test.)
+	 * Runs `block` as a root coroutine (`runCoroutine`), in virtual time unless told otherwise,
+	 * and returns its value, with a hang guard. Afterwards, rethrows any expectation that failed
+	 * inside a coroutine and checks `expected` and `unhandled`. (Whether `finish` was called is
+	 * checked after the test.)
 	 */
-	async runTest<T>(
+	async runBlock<T>(
 		block: Block<T>,
-		options: RunTestOptions = {},
+		options: RunBlockOptions = {},
 	): Promise<T | undefined> {
 		const { context = EmptyCoroutineContext, expected, unhandled } = options;
 		let value: T | undefined;
@@ -148,8 +159,10 @@ export class TestBase {
 		let failed = false;
 		try {
 			value = await withHangGuard(
-				runCoroutine(block, context),
-				"runTest's block",
+				options.realTime === true
+					? runCoroutine(block, context)
+					: runInVirtualTime(block, context),
+				"runBlock's block",
 				options.hangGuardMs,
 			);
 		} catch (e) {
@@ -245,6 +258,66 @@ export function useTestBase(): TestBase {
 	return t;
 }
 
+/** Real milliseconds of tasks run before the event loop gets a turn. */
+const SLICE_MS = 10;
+/** Idle turns with `setImmediate` before polling with 1 ms timers instead. */
+const BUSY_IDLE_TURNS = 100;
+
+/**
+ * `runCoroutine(block, context)` on a `StandardTestDispatcher` of a fresh scheduler (also in the
+ * context, as `TestCoroutineScheduler.Key`), driven as
+ * `kocoro/test`'s `runTest` drives its own: run what is ready; when nothing is, let the event loop
+ * turn once (a settled promise is delivered first), then jump the clock to the next timer; when
+ * no timer is left either, wait for the event loop (promises, real timers of other dispatchers).
+ */
+export async function runInVirtualTime<T>(
+	block: Block<T>,
+	context: CoroutineContext = EmptyCoroutineContext,
+): Promise<T> {
+	const scheduler = new TestCoroutineScheduler();
+	const dispatcher = StandardTestDispatcher(scheduler);
+	let settled = false;
+	const run = runCoroutine(block, dispatcher.plus(scheduler).plus(context));
+	run.then(
+		() => {
+			settled = true;
+		},
+		() => {
+			settled = true;
+		},
+	);
+	let idleTurns = 0;
+	let turnedBeforeJump = false;
+	while (!settled) {
+		const sliceEnd = performance.now() + SLICE_MS;
+		let idle = false;
+		for (;;) {
+			if (scheduler.runNextReady()) {
+				turnedBeforeJump = false;
+				idleTurns = 0;
+				if (performance.now() >= sliceEnd) break;
+				continue;
+			}
+			if (!scheduler.hasTimers) {
+				idle = true;
+				break;
+			}
+			if (!turnedBeforeJump) {
+				turnedBeforeJump = true;
+				break;
+			}
+			turnedBeforeJump = false;
+			scheduler.advanceToNextTimer();
+		}
+		if (idle) idleTurns++;
+		await new Promise<void>((resolve) => {
+			if (idleTurns > BUSY_IDLE_TURNS) setTimeout(resolve, 1);
+			else setImmediate(resolve);
+		});
+	}
+	return run;
+}
+
 /** Collects printed lines, as the guide examples' expected outputs list them. */
 export class Output {
 	readonly lines: string[] = [];
@@ -277,7 +350,7 @@ export const STATE_FLAGS = {
 	Completed: [false, true, false],
 } as const satisfies Record<string, [boolean, boolean, boolean]>;
 
-/** `<Name>{<State>}@<hex>` of S10 / API.md §7, optionally prefixed with `"<coroutine name>":`. */
+/** `<Name>{<State>}@<hex>` of S10, optionally prefixed with `"<coroutine name>":`. */
 export function jobStringPattern(
 	className: string,
 	state: keyof typeof STATE_FLAGS,

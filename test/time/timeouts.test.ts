@@ -22,7 +22,7 @@ const t = useTestBase();
 
 describe("withTimeout (T1)", () => {
 	it('cancels the block with TimeoutCancellationException("Timed out waiting for <t> ms"), rethrown to the caller', async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* withTimeout(10, function* () {
 					try {
@@ -53,7 +53,7 @@ describe("withTimeout (T1)", () => {
 	});
 
 	it('names the coroutine when the context has a CoroutineName: Coroutine "<name>" timed out waiting for <t> ms', async () => {
-		await t.runTest(
+		await t.runBlock(
 			function* () {
 				try {
 					yield* withTimeout(5, function* () {
@@ -72,7 +72,7 @@ describe("withTimeout (T1)", () => {
 	});
 
 	it("returns the block's value when it finishes in time", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* withTimeout(1_000, function* () {
 				yield* delay(1);
 				return "in time";
@@ -83,7 +83,7 @@ describe("withTimeout (T1)", () => {
 
 	it("an uncaught TimeoutCancellationException leaves the caller cancelled, not failed: no parent is notified, no handler runs (guide cancel-06)", async () => {
 		const handled: Error[] = [];
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const self = currentCoroutineContext().get(Job.Key)!;
 			const job = this.launch(
 				CoroutineExceptionHandler((_, e) => handled.push(e)),
@@ -114,7 +114,7 @@ describe("withTimeout (T1)", () => {
 	});
 
 	it("the block's children are cancelled by the timeout and awaited before it is rethrown", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* withTimeout(10, function* () {
 					this.launch(function* () {
@@ -135,7 +135,7 @@ describe("withTimeout (T1)", () => {
 	});
 
 	it("Infinity never times out", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* withTimeout(Number.POSITIVE_INFINITY, function* () {
 				yield* delay(20);
 				return "done";
@@ -152,7 +152,7 @@ describe("withTimeout (T1)", () => {
 	});
 
 	it("an outer cancellation is not a timeout: it passes through withTimeoutOrNull as a plain CancellationException", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				try {
 					yield* withTimeoutOrNull(1_000, function* () {
@@ -177,7 +177,7 @@ describe("withTimeout (T1)", () => {
 
 describe("t <= 0 (T2)", () => {
 	it('withTimeout throws TimeoutCancellationException("Timed out immediately") without running the block', async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			for (const time of [0, -5, Number.NEGATIVE_INFINITY]) {
 				try {
 					yield* withTimeout(time, function* () {
@@ -195,7 +195,7 @@ describe("t <= 0 (T2)", () => {
 	});
 
 	it("withTimeoutOrNull returns null without running the block", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* withTimeoutOrNull(0, function* () {
 				return t.expectUnreached();
 			});
@@ -210,7 +210,7 @@ describe("t <= 0 (T2)", () => {
 
 describe("withTimeoutOrNull (T3)", () => {
 	it("returns null when its own time is up (guide cancel-07)", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* withTimeoutOrNull(5, function* () {
 				yield* delay(1_000);
 				return "late";
@@ -220,7 +220,7 @@ describe("withTimeoutOrNull (T3)", () => {
 	});
 
 	it("lets the TimeoutCancellationException of a nested withTimeout pass through", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* withTimeoutOrNull(1_000, function* () {
 					yield* withTimeout(5, function* () {
@@ -239,7 +239,7 @@ describe("withTimeoutOrNull (T3)", () => {
 	});
 
 	it("an inner withTimeoutOrNull's timeout is null for the inner one only", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const outer = yield* withTimeoutOrNull(1_000, function* () {
 				const inner = yield* withTimeoutOrNull(5, function* () {
 					yield* delay(500);
@@ -254,7 +254,7 @@ describe("withTimeoutOrNull (T3)", () => {
 
 describe("whose timeout it is (T1, T3)", () => {
 	it("an outer timeout passes through an inner withTimeoutOrNull: the outer one returns null", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const outer = yield* withTimeoutOrNull(10, function* () {
 				try {
 					yield* withTimeoutOrNull(1_000, function* () {
@@ -277,7 +277,7 @@ describe("whose timeout it is (T1, T3)", () => {
 	});
 
 	it("a block that swallows its TimeoutCancellationException still times out: its value is dropped", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			try {
 				yield* withTimeout(10, function* () {
 					try {
@@ -309,7 +309,7 @@ describe("whose timeout it is (T1, T3)", () => {
 	});
 
 	it("a TimeoutCancellationException the block made itself is not withTimeoutOrNull's own: it passes through", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const own = new TimeoutCancellationException("made by the block");
 			try {
 				yield* withTimeoutOrNull(1_000, function* () {
@@ -325,7 +325,7 @@ describe("whose timeout it is (T1, T3)", () => {
 	});
 
 	it("in a cancelled caller, the block's first suspension throws the caller's CancellationException, not a timeout", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const job = this.launch(function* () {
 				currentCoroutineContext().get(Job.Key)?.cancel();
 				for (const run of [
@@ -359,7 +359,7 @@ describe("whose timeout it is (T1, T3)", () => {
 
 describe("the timeout is asynchronous (T4)", () => {
 	it("it can fire after the block produced its value, while a child still runs: the value is lost", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			let acquired = 0;
 			try {
 				yield* withTimeout(10, function* () {
@@ -380,7 +380,7 @@ describe("the timeout is asynchronous (T4)", () => {
 	});
 
 	it("a block that completes without suspending returns its value even if its time is already up", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const v = yield* withTimeout(1, function* () {
 				const until = performance.now() + 15;
 				while (performance.now() < until) {
@@ -395,7 +395,7 @@ describe("the timeout is asynchronous (T4)", () => {
 
 describe("delay and timeouts share one clock", () => {
 	it("a delay shorter than the timeout completes; a longer one is cut", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const fast = yield* withTimeoutOrNull(100, function* () {
 				yield* delay(1);
 				return "fast";
@@ -409,7 +409,7 @@ describe("delay and timeouts share one clock", () => {
 	});
 
 	it("timers are scoped: cancelling a scope during a delay removes the wait", async () => {
-		await t.runTest(function* () {
+		await t.runBlock(function* () {
 			const scope = CoroutineScope(Job());
 			const job = scope.launch(function* () {
 				yield* delay(60_000);

@@ -1,27 +1,43 @@
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
-import { DisposableNode } from "../job/handler-list.js";
-import type { JobSupport } from "../job/job-support.js";
 import {
 	Instruction,
 	SUSPENDED,
 	type SuspendingCoroutine,
 	type Suspension,
-} from "./instruction.js";
+} from "../intrinsics/instruction.js";
+import { DisposableNode, type HandlerNode } from "./handler-list.js";
 
-/** A job that `await` reads: any JobSupport (its body's value, or its final exception). */
-type AwaitTarget = JobSupport;
+/**
+ * What `join` and `await` need of the job they wait for. `JobSupport` implements it; declared
+ * here so that this file does not import the job it is imported by.
+ */
+export interface WaitTarget {
+	readonly isCompleted: boolean;
+	/** The parent job while attached (for the self-wait check). */
+	readonly parent: object | null;
+	start(): boolean;
+	cancel(): void;
+	/** Adds a node; or, when its moment has already come, invokes it at once and returns false. */
+	addNode(node: HandlerNode): boolean;
+	/** The value the body returned. */
+	completedValue(): unknown;
+	/** The final exception once complete. */
+	completionFailure(): Error | null;
+	/** The failure (not a CancellationException) the job is failing with, if any. */
+	failingCause(): Error | null;
+}
 
 /** Joining yourself or an ancestor can never finish: fail loudly instead of hanging. */
 function checkNotSelfWait(
 	co: SuspendingCoroutine,
-	target: JobSupport,
+	target: WaitTarget,
 	what: string,
 ): void {
 	for (
 		let j: unknown = co;
 		j !== null && j !== undefined;
-		j = (j as JobSupport).parent
+		j = (j as { parent?: unknown }).parent
 	) {
 		if (j === target) {
 			throw new IllegalStateException(
@@ -33,7 +49,7 @@ function checkNotSelfWait(
 
 /** C9: `join()` — never throws for the target's outcome, only when the caller is cancelled. */
 export class JoinInstruction extends Instruction<void> {
-	constructor(private readonly target: JobSupport) {
+	constructor(private readonly target: WaitTarget) {
 		super();
 	}
 	execute(co: SuspendingCoroutine): unknown {
@@ -53,7 +69,7 @@ export class JoinInstruction extends Instruction<void> {
 
 /** C11: `cancelAndJoin()`, cancelling when the instruction runs. */
 export class CancelAndJoinInstruction extends JoinInstruction {
-	constructor(private readonly job: JobSupport) {
+	constructor(private readonly job: WaitTarget) {
 		super(job);
 	}
 	override execute(co: SuspendingCoroutine): unknown {
@@ -68,7 +84,7 @@ class JoinWaiter extends DisposableNode implements Suspension {
 	}
 	constructor(
 		private readonly co: SuspendingCoroutine,
-		private readonly target: JobSupport,
+		private readonly target: WaitTarget,
 	) {
 		super();
 	}
@@ -89,7 +105,7 @@ class JoinWaiter extends DisposableNode implements Suspension {
  * answers at once without checking the caller.
  */
 export class AwaitInstruction<T> extends Instruction<T> {
-	constructor(private readonly target: AwaitTarget) {
+	constructor(private readonly target: WaitTarget) {
 		super();
 	}
 	execute(co: SuspendingCoroutine): unknown {
@@ -117,7 +133,7 @@ class AwaitWaiter extends DisposableNode implements Suspension {
 	}
 	constructor(
 		private readonly co: SuspendingCoroutine,
-		private readonly target: AwaitTarget,
+		private readonly target: WaitTarget,
 	) {
 		super();
 	}
