@@ -196,6 +196,10 @@ const CASES: Case[] = [
 	},
 	{ call: "awaitPromise", args: { callback: (p) => f(core.awaitPromise)(p) } },
 	{ call: "asDeferred", args: { callback: (p) => f(core.asDeferred)(p) } },
+	{
+		call: "asContextElement",
+		args: { options: (s) => f(core.asContextElement)(s, 1) },
+	},
 	// jobs
 	{ call: "Job", args: { job: (j) => f(Job)(j) } },
 	{ call: "SupervisorJob", args: { job: (j) => f(SupervisorJob)(j) } },
