@@ -89,3 +89,10 @@ export {
 	withContext,
 } from "./scope/scoping-functions.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+// select
+export {
+	type SelectBuilder,
+	select,
+	selectUnbiased,
+	whileSelect,
+} from "./select/select.js";
