@@ -165,10 +165,20 @@ describe("select checks (exact order, virtual time)", () => {
 			let awaited = false;
 			let joined = false;
 			yield* whileSelect((s) => {
-				if (!awaited)
-					s.onAwait(d, (v) => ((awaited = true), log.push(`await ${v}`), true));
-				if (!joined)
-					s.onJoin(job, () => ((joined = true), log.push("join"), true));
+				if (!awaited) {
+					s.onAwait(d, (v) => {
+						awaited = true;
+						log.push(`await ${v}`);
+						return true;
+					});
+				}
+				if (!joined) {
+					s.onJoin(job, () => {
+						joined = true;
+						log.push("join");
+						return true;
+					});
+				}
 				s.onTimeout(1000, () => false);
 			});
 			expect(log).toEqual(["await 7", "join"]);
