@@ -8,6 +8,7 @@ export {
 	ClosedSendChannelException,
 } from "./channels/channel-exceptions.js";
 export { ChannelResult } from "./channels/channel-result.js";
+export { TickerMode, ticker } from "./channels/ticker.js";
 export type {
 	ChannelIterator,
 	ReceiveChannel,
