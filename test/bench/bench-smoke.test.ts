@@ -12,7 +12,7 @@ describe("npm run bench -- --quick", () => {
 			{
 				cwd: root,
 				encoding: "utf8",
-				timeout: 170_000,
+				timeout: 350_000,
 			},
 		);
 		expect(r.stderr).not.toContain("CHECK FAILED");
@@ -34,5 +34,5 @@ describe("npm run bench -- --quick", () => {
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}
-	}, 180_000);
+	}, 360_000);
 });
