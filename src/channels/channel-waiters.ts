@@ -88,6 +88,7 @@ export class SendInstruction
 		this.co = null;
 	}
 	execute(co: SuspendingCoroutine): unknown {
+		if (this.co !== null) throw alreadyWaiting("send");
 		return this.channel.sendOrSuspend(co, this);
 	}
 	taken(): void {
@@ -153,6 +154,7 @@ export class ReceiveInstruction
 	}
 
 	execute(co: SuspendingCoroutine): unknown {
+		if (this.co !== null) throw alreadyWaiting("receive");
 		const v = this.channel.receiveOrSuspend(co, this);
 		if (v === SUSPENDED_MARK) return v;
 		if (v === CLOSED) return this.closedValue(this.channel.closeCause);
@@ -224,6 +226,16 @@ export class ReceiveInstruction
 	describe(): string {
 		return `receive from ${String(this.channel)}`;
 	}
+}
+
+/**
+ * An operation is its own waiter node, so one call can wait in one coroutine at a time: a stored
+ * `ch.send(x)` or `ch.receive()` yielded again while it still waits elsewhere gets this error.
+ */
+function alreadyWaiting(what: string): IllegalStateException {
+	return new IllegalStateException(
+		`This ${what} call is already waiting in another coroutine: call ch.${what}(...) again for a second wait`,
+	);
 }
 
 /** The exception `receive` throws on a channel closed for receive. */
