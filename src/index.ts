@@ -1,5 +1,18 @@
 // kocoro: kotlinx.coroutines for TypeScript. The rules it implements: docs/semantics.md.
 
+// channels
+export { BufferOverflow } from "./channels/buffer-overflow.js";
+export { Channel, type ChannelOptions } from "./channels/channel.js";
+export {
+	ClosedReceiveChannelException,
+	ClosedSendChannelException,
+} from "./channels/channel-exceptions.js";
+export { ChannelResult } from "./channels/channel-result.js";
+export type {
+	ChannelIterator,
+	ReceiveChannel,
+	SendChannel,
+} from "./channels/channel-types.js";
 // context
 export {
 	type AsyncLocalStorageLike,
@@ -31,8 +44,10 @@ export { Dispatchers } from "./dispatchers/dispatchers.js";
 export {
 	CancellationException,
 	CompletionHandlerException,
+	IllegalArgumentException,
 	IllegalStateException,
 	JobCancellationException,
+	NoSuchElementException,
 	TimeoutCancellationException,
 } from "./errors/exceptions.js";
 // interop and entry points (src/interop, src/main)
@@ -44,6 +59,7 @@ export {
 	type CancellableContinuation,
 	suspendCancellableCoroutine,
 } from "./intrinsics/suspend-cancellable-coroutine.js";
+export type { SuspendFn, SuspendFnOn } from "./intrinsics/suspend-fn.js";
 export { yieldNow, yieldNow as yield } from "./intrinsics/yield-now.js";
 // jobs
 export { CompletableDeferred } from "./job/completable-deferred.js";
@@ -63,11 +79,25 @@ export {
 	GlobalScope,
 	MainScope,
 } from "./scope/context-scope.js";
-export type { Block } from "./scope/coroutine-scope.js";
+export type {
+	ActorBlock,
+	ActorScope,
+	Block,
+	ProducerBlock,
+	ProducerScope,
+} from "./scope/coroutine-scope.js";
 export { runCoroutine } from "./scope/run-coroutine.js";
 export {
 	coroutineScope,
 	supervisorScope,
 	withContext,
 } from "./scope/scoping-functions.js";
+export { TickerMode, ticker } from "./scope/ticker.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+// select
+export {
+	type SelectBuilder,
+	select,
+	selectUnbiased,
+	whileSelect,
+} from "./select/select.js";

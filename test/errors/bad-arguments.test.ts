@@ -125,7 +125,30 @@ const TAKES_ANYTHING: Record<string, string> = {
 	GlobalScope: "an object (its builders are below)",
 	NonCancellable: "an object",
 	DebugProbes: "an object (jobToString is below)",
+	BufferOverflow: "an enum object",
+	TickerMode: "an enum object",
+	ChannelResult:
+		"a result class built by the channels (its factories take any value)",
+	ClosedReceiveChannelException: "an Error subclass: any message, as Error",
+	ClosedSendChannelException: "an Error subclass: any message, as Error",
+	IllegalArgumentException: "an Error subclass: any message, as Error",
+	NoSuchElementException: "an Error subclass: any message, as Error",
 };
+
+/**
+ * Calls whose `require` failures keep kotlinx's own text (Kotlin's message is what a port's tests
+ * and logs expect): each wrong argument must still be a TypeError or RangeError, at the call.
+ */
+const KOTLIN_TEXTS: Case[] = [
+	{
+		call: "Channel",
+		// 0 and -1 are RENDEZVOUS and CONFLATED: -5 stands for them
+		args: {
+			count: (n) => f(core.Channel)(n === 0 || n === -1 ? -5 : n),
+		},
+	},
+	{ call: "ticker", args: { time: (t) => f(core.ticker)(t) } },
+];
 
 const CASES: Case[] = [
 	// builders and scoping functions
@@ -196,6 +219,12 @@ const CASES: Case[] = [
 	},
 	{ call: "awaitPromise", args: { callback: (p) => f(core.awaitPromise)(p) } },
 	{ call: "asDeferred", args: { callback: (p) => f(core.asDeferred)(p) } },
+	{ call: "select", args: { callback: (b) => f(core.select)(b) } },
+	{
+		call: "selectUnbiased",
+		args: { callback: (b) => f(core.selectUnbiased)(b) },
+	},
+	{ call: "whileSelect", args: { callback: (b) => f(core.whileSelect)(b) } },
 	{
 		call: "asContextElement",
 		args: { options: (s) => f(core.asContextElement)(s, 1) },
@@ -325,6 +354,7 @@ describe("bad arguments (K4)", () => {
 	it("the table covers every runtime export of every entry point", () => {
 		const covered = new Set([
 			...CASES.map((c) => c.call),
+			...KOTLIN_TEXTS.map((c) => c.call),
 			...Object.keys(TAKES_ANYTHING),
 		]);
 		const missing: string[] = [];
@@ -341,6 +371,20 @@ describe("bad arguments (K4)", () => {
 		}
 		expect(missing).toEqual([]);
 	});
+
+	for (const c of KOTLIN_TEXTS) {
+		it(`${c.call}: each wrong argument is a TypeError or RangeError (kotlinx's text)`, async () => {
+			const wrong: string[] = [];
+			for (const [kind, put] of Object.entries(c.args)) {
+				for (const bad of BAD[kind as Kind]) {
+					const e = await outcome(() => put(bad));
+					if (!(e instanceof TypeError || e instanceof RangeError))
+						wrong.push(`${c.call} with ${show(bad)} as ${kind}: ${String(e)}`);
+				}
+			}
+			expect(wrong).toEqual([]);
+		});
+	}
 
 	for (const c of CASES) {
 		it(`${c.call}: each wrong argument is a TypeError or RangeError naming ${c.call}( and what it expects`, async () => {
