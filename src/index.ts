@@ -40,6 +40,8 @@ export {
 	type CancellableContinuation,
 	suspendCancellableCoroutine,
 } from "./intrinsics/suspend-cancellable-coroutine.js";
+// synchronization (src/sync)
+export type { SuspendFn } from "./intrinsics/suspend-fn.js";
 export { yieldNow, yieldNow as yield } from "./intrinsics/yield-now.js";
 // jobs
 export { CompletableDeferred } from "./job/completable-deferred.js";
@@ -67,3 +69,5 @@ export {
 	withContext,
 } from "./scope/scoping-functions.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+export { Mutex } from "./sync/mutex.js";
+export { Semaphore } from "./sync/semaphore.js";
