@@ -16,6 +16,8 @@ export const WORKLOADS = [
 	"timeout-fast",
 	"memory",
 	"fairness",
+	"mutex-uncontended",
+	"mutex-handoff",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
