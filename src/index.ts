@@ -1,5 +1,18 @@
 // kocoro: kotlinx.coroutines for TypeScript. The public API (API.md §1–§7, §9).
 
+// channels
+export { BufferOverflow } from "./channels/buffer-overflow.js";
+export { Channel, type ChannelOptions } from "./channels/channel.js";
+export {
+	ClosedReceiveChannelException,
+	ClosedSendChannelException,
+} from "./channels/channel-exceptions.js";
+export { ChannelResult } from "./channels/channel-result.js";
+export type {
+	ChannelIterator,
+	ReceiveChannel,
+	SendChannel,
+} from "./channels/channel-types.js";
 // context
 export {
 	AbstractCoroutineContextElement,
@@ -27,8 +40,10 @@ export { Dispatchers } from "./dispatchers/dispatchers.js";
 export {
 	CancellationException,
 	CompletionHandlerException,
+	IllegalArgumentException,
 	IllegalStateException,
 	JobCancellationException,
+	NoSuchElementException,
 	TimeoutCancellationException,
 } from "./errors/exceptions.js";
 // interop and entry points (src/interop, src/main)
@@ -40,8 +55,7 @@ export {
 	type CancellableContinuation,
 	suspendCancellableCoroutine,
 } from "./intrinsics/suspend-cancellable-coroutine.js";
-// synchronization (src/sync)
-export type { SuspendFn } from "./intrinsics/suspend-fn.js";
+export type { SuspendFn, SuspendFnOn } from "./intrinsics/suspend-fn.js";
 export { yieldNow, yieldNow as yield } from "./intrinsics/yield-now.js";
 // jobs
 export { CompletableDeferred } from "./job/completable-deferred.js";
@@ -69,5 +83,6 @@ export {
 	withContext,
 } from "./scope/scoping-functions.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+// synchronization (src/sync)
 export { Mutex } from "./sync/mutex.js";
 export { Semaphore } from "./sync/semaphore.js";

@@ -49,6 +49,17 @@ setName(CompletionHandlerException);
 export class IllegalStateException extends Error {}
 setName(IllegalStateException);
 
+/** Kotlin's `NoSuchElementException`: there is no element to give (an empty or closed source). */
+export class NoSuchElementException extends Error {}
+setName(NoSuchElementException);
+
+/**
+ * Kotlin's `IllegalArgumentException`, for argument errors Kotlin reports with it outside a
+ * `require` (`require` failures are `RangeError`/`TypeError` here).
+ */
+export class IllegalArgumentException extends Error {}
+setName(IllegalArgumentException);
+
 function setName(type: { prototype: Error; name: string }): void {
 	Object.defineProperty(type.prototype, "name", {
 		value: type.name,

@@ -1,71 +1,74 @@
 /**
- * Suspending callbacks: a callback Kotlin lets suspend (a `suspend` lambda, or the `inline` lambda
- * of a suspend function such as `withLock`) is, in kocoro, a plain function or a generator
- * function. The caller runs it in the coroutine's step: a returned generator object or kocoro
- * suspend call is run with `yield*`, any other value is the result. A promise can never be
- * waited for that way, so an async function, or a returned promise, is a `TypeError` naming the
- * fix.
+ * Callbacks that Kotlin lets suspend (`suspend` lambdas, the lambdas of inline suspend functions):
+ * a plain function or a generator function. kocoro calls one in the coroutine's step, runs a
+ * returned generator object or kocoro suspend call with `yield*`, and takes any other value
+ * (arrays and other iterables too) as the result. A returned promise is a mistake: it gets a
+ * `TypeError` naming `yield* awaitPromise(p)`.
  */
 import { Instruction, type Suspend } from "./instruction.js";
 
 /**
- * A callback that may suspend: a plain function returning `R`, or a generator function (or any
- * function returning a kocoro suspend call) whose result is `R`.
- *
- * @example
- * yield* mutex.withLock(() => counter++);
- * yield* mutex.withLock(function* () { yield* delay(10); return counter++; });
+ * A callback that may suspend: `(x) => x * 2` or `function* (x) { yield* delay(1); return x }`.
+ * Declared as three overloads where it is a parameter, so `R` is a generator's return type and an
+ * array result is never taken for a suspend call.
  */
 export type SuspendFn<A extends unknown[], R> = (...args: A) => R | Suspend<R>;
 
+/**
+ * A {@link SuspendFn} with a receiver (Kotlin's `Recv.(a) -> R`): the receiver is both `this` and
+ * the last argument.
+ */
+export type SuspendFnOn<Recv, A extends unknown[], R> = (
+	this: Recv,
+	...args: [...A, Recv]
+) => R | Suspend<R>;
+
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
 const AsyncFunction = (async () => {}).constructor;
-const AsyncGeneratorFunction = async function* () {}.constructor;
-const GeneratorPrototype: object = Object.getPrototypeOf(
-	function* () {},
-).prototype;
+
+/** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
+function isSuspendCall(v: unknown): v is Suspend<unknown> {
+	if (v === null || typeof v !== "object") return false;
+	if (v instanceof Instruction) return true;
+	return Object.getPrototypeOf(Object.getPrototypeOf(v)) === GeneratorPrototype;
+}
 
 /**
- * Throws a `TypeError` naming `where` unless `fn` is a function that can be run in a
- * coroutine's step (not an async function, not an async generator function).
+ * @internal Checks a suspending callback parameter: a function, not an async one.
+ * `where` names the call for the message, e.g. `consumeEach(action)`.
  */
 export function checkSuspendFn(fn: unknown, where: string): void {
 	if (typeof fn !== "function") {
 		throw new TypeError(
-			`${where}: the action must be a function or a generator function, got ${fn === null ? "null" : typeof fn}`,
+			`${where}: expected a function or a generator function, got ${fn === null ? "null" : typeof fn}`,
 		);
 	}
 	if (fn.constructor === AsyncFunction) {
 		throw new TypeError(
-			`${where}: the action is an async function; write it as a plain or generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
-		);
-	}
-	if (fn.constructor === AsyncGeneratorFunction) {
-		throw new TypeError(
-			`${where}: the action is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${where}: an async function cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 }
 
 /**
- * What a suspending callback returned, read as R2 says: a generator object or a kocoro
- * instruction is a suspend call (returned, to be run with `yield*`); a promise is a `TypeError`
- * naming `where`; anything else is the plain result (null is returned for it).
+ * @internal Finishes a call of a suspending callback: `yield* completeSuspendFn(fn(x), where)`
+ * runs a returned suspend call, rejects a promise, and returns any other value as it is.
  */
-export function suspendCallOf(
-	value: unknown,
+export function* completeSuspendFn<R>(
+	returned: R | Suspend<R>,
 	where: string,
-): Suspend<unknown> | null {
-	if (typeof value !== "object" || value === null) return null;
-	if (
-		value instanceof Instruction ||
-		Object.prototype.isPrototypeOf.call(GeneratorPrototype, value)
-	) {
-		return value as Suspend<unknown>;
+): Generator<Instruction, R, unknown> {
+	if (isSuspendCall(returned)) {
+		return (yield* returned as Suspend<R>) as R;
 	}
-	if (typeof (value as PromiseLike<unknown>).then === "function") {
+	if (
+		returned !== null &&
+		typeof returned === "object" &&
+		typeof (returned as { then?: unknown }).then === "function"
+	) {
 		throw new TypeError(
-			`${where}: the action returned a Promise; a coroutine cannot wait for it this way: write the action as a generator function and wait with \`yield* awaitPromise(p)\``,
+			`${where}: the callback returned a Promise; inside a coroutine wait for it with \`yield* awaitPromise(p)\` in a generator function`,
 		);
 	}
-	return null;
+	return returned as R;
 }

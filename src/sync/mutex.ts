@@ -1,6 +1,6 @@
 import { IllegalStateException } from "../errors/exceptions.js";
 import type { Instruction, Suspend } from "../intrinsics/instruction.js";
-import { checkSuspendFn, suspendCallOf } from "../intrinsics/suspend-fn.js";
+import { checkSuspendFn, completeSuspendFn } from "../intrinsics/suspend-fn.js";
 import { PermitQueue, PermitWaiter } from "./permit-queue.js";
 
 /**
@@ -155,9 +155,9 @@ class MutexImpl extends PermitQueue implements Mutex {
 		if (!this.tryTake(owner)) yield* new PermitWaiter(this, owner);
 		try {
 			const value = action();
-			const call = suspendCallOf(value, "Mutex.withLock");
-			if (call === null) return value as R;
-			return (yield* call) as R;
+			// A plain result returns at once; an object may be a suspend call (or a promise: an error).
+			if (typeof value !== "object" || value === null) return value;
+			return yield* completeSuspendFn(value, "Mutex.withLock");
 		} finally {
 			this.unlock(owner);
 		}

@@ -206,7 +206,7 @@ describe("Semaphore (kotlinx sync/Semaphore.kt)", () => {
 		await runTest(function* () {
 			const sem = Semaphore(1);
 			expect(() => sem.withPermit(async () => 1)).toThrow(
-				"Semaphore.withPermit(action): the action is an async function; write it as a plain or generator function (`function* () { ... }`) and wait for promises with `yield* awaitPromise(p)`",
+				"Semaphore.withPermit(action): an async function cannot run inside a coroutine step; write a generator function (`function* () { ... }`) and wait for promises with `yield* awaitPromise(p)`",
 			);
 			let caught: unknown = null;
 			try {
@@ -254,7 +254,7 @@ describe("Semaphore (kotlinx sync/Semaphore.kt)", () => {
 		);
 		expect(Semaphore(2, 2).availablePermits).toBe(0);
 		expect(() => sem().withPermit(7 as unknown as () => void)).toThrow(
-			"Semaphore.withPermit(action): the action must be a function or a generator function, got number",
+			"Semaphore.withPermit(action): expected a function or a generator function, got number",
 		);
 		function sem() {
 			return Semaphore(1);
