@@ -6,12 +6,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+	CHANNEL_KINDS,
+	type ChannelStep,
+	channelModel,
+	channelSteps,
+	channelSubject,
+} from "./channel-model.js";
+import {
 	checkLinearizable,
 	HistoryRecorder,
 	type SequentialModel,
 } from "./checker.js";
 import { type MutexStep, mutexModel, mutexSubject } from "./mutex-model.js";
-import { handOffScenarios, runScenario, type Scenario } from "./scenario.js";
+import {
+	handOffScenarios,
+	runScenario,
+	type Scenario,
+	scenarios,
+} from "./scenario.js";
 
 /** A FIFO queue of numbers: `enq x`, `deq -> x` (or "empty"). */
 type QueueOp = { k: "enq"; x: number } | { k: "deq"; r: number | "empty" };
@@ -163,5 +175,52 @@ describe("a broken mutex model is rejected on the real Mutex's histories", () =>
 		expect(
 			checkLinearizable(events, mutexModel({ leakOnCancel: true })).ok,
 		).toBe(false);
+	});
+});
+
+describe("a broken channel model is rejected on the real channel's histories", () => {
+	it("LIFO buffer on Channel(2): the fair model accepts every history, the LIFO one rejects some", async () => {
+		const kind = CHANNEL_KINDS.find((k) => k.name === "Channel(2)")!;
+		let rejected = 0;
+		await fc.assert(
+			fc.asyncProperty(scenarios(channelSteps), async (s) => {
+				const events = await runScenario(s, channelSubject(kind));
+				expect(checkLinearizable(events, channelModel(kind)).ok).toBe(true);
+				if (!checkLinearizable(events, channelModel(kind, { lifo: true })).ok)
+					rejected++;
+			}),
+			{ numRuns: 200, seed: 7 },
+		);
+		expect(rejected).toBeGreaterThan(0);
+	});
+
+	it("a model that forgets the elements a cancel() drops from the buffer is rejected", async () => {
+		const kind = CHANNEL_KINDS.find((k) => k.name === "Channel(2)")!;
+		const s: Scenario<ChannelStep> = {
+			threads: [
+				[
+					{ k: "op", op: "send" },
+					{ k: "op", op: "send" },
+					{ k: "op", op: "cancel" },
+				],
+				[
+					{ k: "pause", ms: 1 },
+					{ k: "op", op: "receiveCatching" },
+				],
+			],
+			cancelAt: [null, null],
+			seed: undefined,
+		};
+		const events = await runScenario(s, channelSubject(kind));
+		expect(checkLinearizable(events, channelModel(kind)).ok).toBe(true);
+		const forgetful = channelModel(kind);
+		const broken: typeof forgetful = {
+			...forgetful,
+			step: (state, e) =>
+				e.k === "cancelChannel"
+					? forgetful.step({ ...state, buffer: [] }, e)
+					: forgetful.step(state, e),
+		};
+		expect(checkLinearizable(events, broken).ok).toBe(false);
 	});
 });
