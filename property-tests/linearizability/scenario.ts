@@ -58,15 +58,17 @@ export function scenarios<O>(
  * window the pass-on rule is about.
  */
 export function handOffScenarios<O>(
-	take: O,
-	give: O,
+	take: O | fc.Arbitrary<O>,
+	give: O | fc.Arbitrary<O>,
 ): fc.Arbitrary<Scenario<O>> {
+	const arb = (o: O | fc.Arbitrary<O>) =>
+		o instanceof fc.Arbitrary ? o : fc.constant(o);
 	const round = fc
-		.tuple(pauses, cancels)
-		.map(([pause, cancel]): Step<O>[] => [
-			{ k: "op", op: take },
+		.tuple(arb(take), pauses, arb(give), cancels)
+		.map(([t, pause, g, cancel]): Step<O>[] => [
+			{ k: "op", op: t },
 			pause,
-			{ k: "op", op: give },
+			{ k: "op", op: g },
 			cancel,
 		]);
 	return scenariosOf(
