@@ -22,6 +22,17 @@ const SYSTEMS = [
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
 
+/**
+ * Workloads a system has no construct for (its cell shows "—"). For the mutex workloads the
+ * async/await column is the `async-mutex` package and the effect column Effect's `Semaphore`.
+ */
+const LACKS: Partial<Record<Workload, readonly SystemId[]>> = {
+	"mutex-uncontended": ["effection"],
+	"mutex-handoff": ["effection"],
+};
+const has = (system: SystemId, workload: Workload) =>
+	!(LACKS[workload]?.includes(system) ?? false);
+
 const { values: opts } = parseArgs({
 	options: {
 		quick: { type: "boolean", default: false },
@@ -108,11 +119,13 @@ for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
 	for (let i = 0; i < runs; i++) {
 		for (const system of SYSTEMS) {
+			if (!has(system.id, workload)) continue;
 			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
 	for (const system of SYSTEMS) {
+		if (!has(system.id, workload)) continue;
 		const all = results.get(system.id)!;
 		const m = median(all);
 		bySystem.set(system.id, m);
@@ -132,7 +145,8 @@ for (const workload of workloads) {
 	medians.set(workload, bySystem);
 	const k = bySystem.get("kocoro")!;
 	const cells = SYSTEMS.map((s) => {
-		const r = bySystem.get(s.id)!;
+		const r = bySystem.get(s.id);
+		if (r === undefined) return "—";
 		return s.id === "kocoro"
 			? `**${fmt(r.value)}**`
 			: `${fmt(r.value)} (${ratio(k, r, workload)})`;
@@ -218,6 +232,22 @@ function judgeTargets(): Verdict[] {
 			"timeout-fast faster than Promise.race + setTimeout",
 			`${fmt(advantage(tf, async))}×`,
 			advantage(tf, async) > 1,
+		);
+	}
+	const mu = get("mutex-uncontended", "kocoro");
+	if (mu !== undefined) {
+		add(
+			"mutex uncontended withLock ≤ 0.05 µs",
+			`${fmt(mu.value)} µs`,
+			mu.value <= 0.05,
+		);
+	}
+	const mh = get("mutex-handoff", "kocoro");
+	if (mh !== undefined) {
+		add(
+			"mutex 2-coroutine hand-off ≤ 0.3 µs",
+			`${fmt(mh.value)} µs`,
+			mh.value <= 0.3,
 		);
 	}
 	const mem = get("memory", "kocoro");

@@ -27,6 +27,8 @@ describe("npm run bench -- --quick", () => {
 			"timeout-fast",
 			"memory",
 			"fairness",
+			"mutex-uncontended",
+			"mutex-handoff",
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}
