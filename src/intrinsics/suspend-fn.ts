@@ -26,8 +26,8 @@ export type SuspendFnOn<Recv, A extends unknown[], R> = (
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
 const AsyncFunction = (async () => {}).constructor;
 
-/** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
-function isSuspendCall(v: unknown): v is Suspend<unknown> {
+/** @internal Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
+export function isSuspendCall(v: unknown): v is Suspend<unknown> {
 	if (v === null || typeof v !== "object") return false;
 	if (v instanceof Instruction) return true;
 	return Object.getPrototypeOf(Object.getPrototypeOf(v)) === GeneratorPrototype;

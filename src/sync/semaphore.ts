@@ -1,6 +1,10 @@
 import { IllegalStateException } from "../errors/exceptions.js";
 import type { Instruction, Suspend } from "../intrinsics/instruction.js";
-import { checkSuspendFn, completeSuspendFn } from "../intrinsics/suspend-fn.js";
+import {
+	checkSuspendFn,
+	completeSuspendFn,
+	isSuspendCall,
+} from "../intrinsics/suspend-fn.js";
 import { PermitQueue, PermitWaiter } from "./permit-queue.js";
 
 /**
@@ -100,6 +104,7 @@ class SemaphoreImpl extends PermitQueue implements Semaphore {
 			const value = action();
 			// A plain result returns at once; an object may be a suspend call (or a promise: an error).
 			if (typeof value !== "object" || value === null) return value;
+			if (isSuspendCall(value)) return (yield* value) as R;
 			return yield* completeSuspendFn(value, "Semaphore.withPermit");
 		} finally {
 			this.release();
