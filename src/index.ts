@@ -75,7 +75,13 @@ export {
 	GlobalScope,
 	MainScope,
 } from "./scope/context-scope.js";
-export type { Block } from "./scope/coroutine-scope.js";
+export type {
+	ActorBlock,
+	ActorScope,
+	Block,
+	ProducerBlock,
+	ProducerScope,
+} from "./scope/coroutine-scope.js";
 export { runCoroutine } from "./scope/run-coroutine.js";
 export {
 	coroutineScope,
