@@ -8,6 +8,7 @@ export {
 	ClosedSendChannelException,
 } from "./channels/channel-exceptions.js";
 export { ChannelResult } from "./channels/channel-result.js";
+export { TickerMode, ticker } from "./channels/ticker.js";
 export type {
 	ChannelIterator,
 	ReceiveChannel,
@@ -89,6 +90,13 @@ export {
 	withContext,
 } from "./scope/scoping-functions.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+// select
+export {
+	type SelectBuilder,
+	select,
+	selectUnbiased,
+	whileSelect,
+} from "./select/select.js";
 // synchronization (src/sync)
 export { Mutex } from "./sync/mutex.js";
 export { Semaphore } from "./sync/semaphore.js";
