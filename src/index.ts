@@ -8,12 +8,12 @@ export {
 	ClosedSendChannelException,
 } from "./channels/channel-exceptions.js";
 export { ChannelResult } from "./channels/channel-result.js";
-export { TickerMode, ticker } from "./channels/ticker.js";
 export type {
 	ChannelIterator,
 	ReceiveChannel,
 	SendChannel,
 } from "./channels/channel-types.js";
+export { TickerMode, ticker } from "./channels/ticker.js";
 // context
 export {
 	AbstractCoroutineContextElement,

@@ -1,10 +1,7 @@
 import { IllegalStateException } from "../errors/exceptions.js";
-import type { Instruction, Suspend } from "../intrinsics/instruction.js";
-import {
-	checkSuspendFn,
-	completeSuspendFn,
-	isSuspendCall,
-} from "../intrinsics/suspend-fn.js";
+import type { Suspend } from "../intrinsics/instruction.js";
+import { checkSuspendFn } from "../intrinsics/suspend-fn.js";
+import { GuardedCall } from "./guarded-call.js";
 import { PermitQueue, PermitWaiter } from "./permit-queue.js";
 
 /**
@@ -146,26 +143,24 @@ class MutexImpl extends PermitQueue implements Mutex {
 	): Suspend<R> {
 		if (action === undefined) {
 			checkSuspendFn(ownerOrAction, "Mutex.withLock(action)");
-			return this.locked(null, ownerOrAction as () => R | Suspend<R>);
+			return new GuardedCall(
+				this,
+				null,
+				ownerOrAction as () => R | Suspend<R>,
+				"Mutex.withLock",
+			);
 		}
 		checkSuspendFn(action, "Mutex.withLock(owner, action)");
-		return this.locked(ownerOrAction ?? null, action as () => R | Suspend<R>);
+		return new GuardedCall(
+			this,
+			ownerOrAction ?? null,
+			action,
+			"Mutex.withLock",
+		);
 	}
 
-	private *locked<R>(
-		owner: unknown,
-		action: () => R | Suspend<R>,
-	): Generator<Instruction, R, unknown> {
-		if (!this.tryTake(owner)) yield* new PermitWaiter(this, owner);
-		try {
-			const value = action();
-			// A plain result returns at once; an object may be a suspend call (or a promise: an error).
-			if (typeof value !== "object" || value === null) return value;
-			if (isSuspendCall(value)) return (yield* value) as R;
-			return yield* completeSuspendFn(value, "Mutex.withLock");
-		} finally {
-			this.unlock(owner);
-		}
+	giveBack(owner: unknown): void {
+		this.unlock(owner);
 	}
 
 	waitName(): string {

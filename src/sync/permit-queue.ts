@@ -132,6 +132,9 @@ export abstract class PermitQueue {
 	/** A granted waiter was cancelled before it ran: its permit goes to the next one. */
 	abstract passOn(): void;
 
+	/** The end of a `withLock`/`withPermit` body: unlock for `owner`, or release. */
+	abstract giveBack(owner: unknown): void;
+
 	/** Called when `w` is handed a permit, before it is resumed (Mutex records the owner). */
 	protected onGranted(_w: PermitWaiter): void {}
 

@@ -1,10 +1,7 @@
 import { IllegalStateException } from "../errors/exceptions.js";
-import type { Instruction, Suspend } from "../intrinsics/instruction.js";
-import {
-	checkSuspendFn,
-	completeSuspendFn,
-	isSuspendCall,
-} from "../intrinsics/suspend-fn.js";
+import type { Suspend } from "../intrinsics/instruction.js";
+import { checkSuspendFn } from "../intrinsics/suspend-fn.js";
+import { GuardedCall } from "./guarded-call.js";
 import { PermitQueue, PermitWaiter } from "./permit-queue.js";
 
 /**
@@ -93,22 +90,11 @@ class SemaphoreImpl extends PermitQueue implements Semaphore {
 
 	withPermit<R>(action: () => R | Suspend<R>): Suspend<R> {
 		checkSuspendFn(action, "Semaphore.withPermit(action)");
-		return this.permitted(action);
+		return new GuardedCall(this, null, action, "Semaphore.withPermit");
 	}
 
-	private *permitted<R>(
-		action: () => R | Suspend<R>,
-	): Generator<Instruction, R, unknown> {
-		if (!this.tryAcquire()) yield* new PermitWaiter(this, null);
-		try {
-			const value = action();
-			// A plain result returns at once; an object may be a suspend call (or a promise: an error).
-			if (typeof value !== "object" || value === null) return value;
-			if (isSuspendCall(value)) return (yield* value) as R;
-			return yield* completeSuspendFn(value, "Semaphore.withPermit");
-		} finally {
-			this.release();
-		}
+	giveBack(): void {
+		this.release();
 	}
 
 	waitName(): string {
