@@ -364,6 +364,45 @@ describe("Mutex.withLock", () => {
 		});
 	});
 
+	it("a generator action that throws after suspending, or is cancelled there, runs its own finally first, then unlocks", async () => {
+		await runTest(function* () {
+			const mutex = Mutex();
+			const boom = new Error("boom");
+			const log: string[] = [];
+			let caught: unknown = null;
+			try {
+				yield* mutex.withLock(function* () {
+					try {
+						yield* delay(5);
+						throw boom;
+					} finally {
+						log.push(`action finally, locked: ${mutex.isLocked}`);
+					}
+				});
+			} catch (e) {
+				caught = e;
+			}
+			expect(caught).toBe(boom);
+			expect(mutex.isLocked).toBe(false);
+			const job = this.launch(function* () {
+				yield* mutex.withLock(function* () {
+					try {
+						yield* delay(100);
+					} finally {
+						log.push(`cancelled action finally, locked: ${mutex.isLocked}`);
+					}
+				});
+			});
+			yield* delay(10);
+			yield* job.cancelAndJoin();
+			expect(mutex.isLocked).toBe(false);
+			expect(log).toEqual([
+				"action finally, locked: true",
+				"cancelled action finally, locked: true",
+			]);
+		});
+	});
+
 	it("an async action is a TypeError naming yield* awaitPromise(p), before locking", async () => {
 		await runTest(function* () {
 			const mutex = Mutex();
