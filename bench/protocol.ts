@@ -16,6 +16,10 @@ export const WORKLOADS = [
 	"timeout-fast",
 	"memory",
 	"fairness",
+	"ping-pong",
+	"channel-throughput",
+	"fan-in",
+	"channel-memory",
 	"mutex-uncontended",
 	"mutex-handoff",
 ] as const;
@@ -65,7 +69,33 @@ export const EXTRA = {
 	tcpMax: "tcp max ms",
 	stepsPerSecond: "steps/s (M)",
 	twoCoroutines: "2 coroutines interleaved (M steps/s)",
+	suspendedReceiver: "bytes per suspended receiver beyond the coroutine",
 } as const;
+
+/**
+ * The async/await peer of the channel workloads: a promise mailbox as one writes it by hand (a
+ * queue of values, a queue of waiting receivers, and with a capacity, a queue of waiting senders).
+ */
+export class PromiseMailbox<T> {
+	private readonly items: T[] = [];
+	private readonly receivers: ((v: T) => void)[] = [];
+	private readonly senders: (() => void)[] = [];
+	constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
+	send(v: T): Promise<void> | undefined {
+		const r = this.receivers.shift();
+		if (r !== undefined) r(v);
+		else this.items.push(v);
+		if (this.items.length <= this.capacity) return undefined;
+		return new Promise((resolve) => this.senders.push(resolve));
+	}
+	receive(): Promise<T> | T {
+		if (this.items.length === 0)
+			return new Promise((resolve) => this.receivers.push(resolve));
+		const v = this.items.shift() as T;
+		this.senders.shift()?.();
+		return v;
+	}
+}
 
 /**
  * Weak references to every `every`-th object of a population (jobs, fibers, tasks, controllers),

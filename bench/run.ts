@@ -21,17 +21,15 @@ const SYSTEMS = [
 	{ id: "async", label: "async/await" },
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
-
-/**
- * Workloads a system has no construct for (its cell shows "—"). For the mutex workloads the
- * async/await column is the `async-mutex` package and the effect column Effect's `Semaphore`.
- */
-const LACKS: Partial<Record<Workload, readonly SystemId[]>> = {
+/** Workloads some peers have no construct for: their cells show "—". */
+const SKIP: Partial<Record<Workload, readonly SystemId[]>> = {
+	"channel-memory": ["effection", "async"],
+	// For the mutex workloads the async/await column is the `async-mutex` package and the effect
+	// column Effect's `Semaphore`; effection has no mutex.
 	"mutex-uncontended": ["effection"],
 	"mutex-handoff": ["effection"],
 };
-const has = (system: SystemId, workload: Workload) =>
-	!(LACKS[workload]?.includes(system) ?? false);
+const runs_ = (w: Workload, s: SystemId) => !SKIP[w]?.includes(s);
 
 const { values: opts } = parseArgs({
 	options: {
@@ -98,7 +96,7 @@ function advantage(k: Result, peer: Result): number {
 function ratio(k: Result, peer: Result, workload: Workload): string {
 	const times = advantage(k, peer);
 	const [better, worse] =
-		workload === "memory"
+		workload === "memory" || workload === "channel-memory"
 			? ["smaller", "larger"]
 			: workload === "fairness"
 				? ["better", "worse"]
@@ -119,14 +117,14 @@ for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
 	for (let i = 0; i < runs; i++) {
 		for (const system of SYSTEMS) {
-			if (!has(system.id, workload)) continue;
-			results.get(system.id)!.push(runOnce(system.id, workload));
+			if (runs_(workload, system.id))
+				results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
 	for (const system of SYSTEMS) {
-		if (!has(system.id, workload)) continue;
 		const all = results.get(system.id)!;
+		if (all.length === 0) continue;
 		const m = median(all);
 		bySystem.set(system.id, m);
 		const values = all.map((r) => r.value);
@@ -265,6 +263,37 @@ function judgeTargets(): Verdict[] {
 			"memory: nothing retained after cancellation",
 			`${fmt(retained)} B/coroutine left, ${alive} of ${num(mem, EXTRA.sampleSize)} sampled jobs alive`,
 			alive === 0 && retained <= mem.value / 100,
+		);
+	}
+	const pp = get("ping-pong", "kocoro");
+	if (pp !== undefined) {
+		const async = get("ping-pong", "async")!;
+		add(
+			"ping-pong ≤ 0.3 µs per round trip",
+			`${fmt(pp.value)} µs`,
+			pp.value <= 0.3,
+		);
+		add(
+			"ping-pong faster than a promise mailbox",
+			`${fmt(advantage(pp, async))}×`,
+			advantage(pp, async) > 1,
+		);
+	}
+	const tp = get("channel-throughput", "kocoro");
+	if (tp !== undefined) {
+		add(
+			"channel-throughput ≥ 10 M elements/s",
+			`${fmt(tp.value)} M/s`,
+			tp.value >= 10,
+		);
+	}
+	const cm = get("channel-memory", "kocoro");
+	if (cm !== undefined) {
+		const receiver = num(cm, EXTRA.suspendedReceiver);
+		add(
+			"≤ 100 B per suspended sender/receiver beyond the coroutine",
+			`${fmt(cm.value)} B per sender, ${fmt(receiver)} B per receiver`,
+			cm.value <= 100 && receiver <= 100,
 		);
 	}
 	return verdicts;

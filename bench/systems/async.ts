@@ -9,8 +9,10 @@ import {
 	args,
 	check,
 	EXTRA,
+	fail,
 	fairnessMs,
 	measureFairness,
+	PromiseMailbox,
 	report,
 	round,
 	scaled,
@@ -214,6 +216,77 @@ switch (workload) {
 		);
 		report(result);
 		break;
+	}
+	case "ping-pong": {
+		const n = scaled(200_000, scale);
+		const ms = await timed(async (k) => {
+			const ping = new PromiseMailbox<number>();
+			const pong = new PromiseMailbox<number>();
+			const peer = (async () => {
+				for (let i = 0; i < k; i++) pong.send((await ping.receive()) + 1);
+			})();
+			let sum = 0;
+			for (let i = 0; i < k; i++) {
+				ping.send(i);
+				sum += await pong.receive();
+			}
+			await peer;
+			check(sum === (k * (k + 1)) / 2, `sum ${sum}`);
+		}, n);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per round trip",
+			lowerIsBetter: true,
+			extra: { channels: "two promise mailboxes" },
+		});
+		break;
+	}
+	case "channel-throughput": {
+		const n = scaled(1_000_000, scale);
+		const ms = await timed(async (k) => {
+			const box = new PromiseMailbox<number>(64);
+			const producer = (async () => {
+				for (let i = 0; i < k; i++) await box.send(i);
+			})();
+			for (let i = 0; i < k; i++) await box.receive();
+			await producer;
+		}, n);
+		report({
+			value: n / ms / 1000,
+			unit: "M elements/s",
+			lowerIsBetter: false,
+			extra: { channel: "promise mailbox, capacity 64" },
+		});
+		break;
+	}
+	case "fan-in": {
+		const producers = 1000;
+		const each = scaled(100, scale);
+		const ms = await timed(async (k) => {
+			const box = new PromiseMailbox<number>(64);
+			const all: Promise<void>[] = [];
+			for (let p = 0; p < producers; p++) {
+				all.push(
+					(async () => {
+						for (let i = 0; i < k; i++) await box.send(i);
+					})(),
+				);
+			}
+			for (let i = 0; i < producers * k; i++) await box.receive();
+			await Promise.all(all);
+		}, each);
+		report({
+			value: (ms * 1000) / (producers * each),
+			unit: "µs per element",
+			lowerIsBetter: true,
+			extra: { producers, channel: "promise mailbox, capacity 64" },
+		});
+		break;
+	}
+	case "channel-memory": {
+		fail(
+			"channel-memory has no async/await peer (a pending promise chain is not a comparable waiter)",
+		);
 	}
 	case "mutex-uncontended": {
 		// The async-mutex package's Mutex (runExclusive), the usual lock for async/await code.

@@ -1,4 +1,4 @@
-import { Duration, Effect, Fiber, Semaphore } from "effect";
+import { Duration, Effect, Fiber, Queue, Semaphore } from "effect";
 import {
 	args,
 	check,
@@ -219,6 +219,8 @@ switch (workload) {
 		report(result);
 		break;
 	}
+	case "ping-pong": {
+		const n = scaled(200_000, scale);
 	case "mutex-uncontended": {
 		const n = scaled(1_000_000, scale);
 		const sem = Semaphore.makeUnsafe(1);
@@ -231,11 +233,114 @@ switch (workload) {
 			(k) =>
 				Effect.runPromise(
 					Effect.gen(function* () {
+						const ping = yield* Queue.bounded<number>(1);
+						const pong = yield* Queue.bounded<number>(1);
+						yield* Effect.forkChild(
+							Effect.gen(function* () {
+								for (let i = 0; i < k; i++)
+									yield* Queue.offer(pong, (yield* Queue.take(ping)) + 1);
+							}),
+						);
+						let sum = 0;
+						for (let i = 0; i < k; i++) {
+							yield* Queue.offer(ping, i);
+							sum += yield* Queue.take(pong);
+						}
+						check(sum === (k * (k + 1)) / 2, `sum ${sum}`);
 						for (let i = 0; i < k; i++) yield* locked;
 					}),
 				),
 			n,
 		);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per round trip",
+			lowerIsBetter: true,
+			extra: { channels: "two Queue.bounded(1)" },
+		});
+		break;
+	}
+	case "channel-throughput": {
+		const n = scaled(1_000_000, scale);
+		const ms = await timed(
+			(k) =>
+				Effect.runPromise(
+					Effect.gen(function* () {
+						const q = yield* Queue.bounded<number>(64);
+						yield* Effect.forkChild(
+							Effect.gen(function* () {
+								for (let i = 0; i < k; i++) yield* Queue.offer(q, i);
+							}),
+						);
+						for (let i = 0; i < k; i++) yield* Queue.take(q);
+					}),
+				),
+			n,
+		);
+		report({
+			value: n / ms / 1000,
+			unit: "M elements/s",
+			lowerIsBetter: false,
+			extra: { channel: "Queue.bounded(64)" },
+		});
+		break;
+	}
+	case "fan-in": {
+		const producers = 1000;
+		const each = scaled(100, scale);
+		const ms = await timed(
+			(k) =>
+				Effect.runPromise(
+					Effect.gen(function* () {
+						const q = yield* Queue.bounded<number>(64);
+						for (let p = 0; p < producers; p++) {
+							yield* Effect.forkChild(
+								Effect.gen(function* () {
+									for (let i = 0; i < k; i++) yield* Queue.offer(q, i);
+								}),
+							);
+						}
+						for (let i = 0; i < producers * k; i++) yield* Queue.take(q);
+					}),
+				),
+			each,
+		);
+		report({
+			value: (ms * 1000) / (producers * each),
+			unit: "µs per element",
+			lowerIsBetter: true,
+			extra: { producers, channel: "Queue.bounded(64)" },
+		});
+		break;
+	}
+	case "channel-memory": {
+		const n = scaled(100_000, scale);
+		const perFiber = async (
+			wait: (i: number) => Effect.Effect<unknown>,
+		): Promise<number> => {
+			const before = await settleHeap();
+			const fibers = [];
+			for (let i = 0; i < n; i++) fibers.push(Effect.runFork(wait(i)));
+			await new Promise((r) => setImmediate(r));
+			const alive = await settleHeap();
+			await Effect.runPromise(Fiber.interruptAll(fibers));
+			return (alive - before) / n;
+		};
+		await perFiber(() => Effect.never);
+		const idle = await perFiber(() => Effect.never);
+		const full = await Effect.runPromise(Queue.bounded<number>(1));
+		await Effect.runPromise(Queue.offer(full, -1));
+		const sender = await perFiber((i) => Queue.offer(full, i));
+		const empty = await Effect.runPromise(Queue.bounded<number>(1));
+		const receiver = await perFiber(() => Queue.take(empty));
+		report({
+			value: sender - idle,
+			unit: "bytes per suspended offer beyond the fiber",
+			lowerIsBetter: true,
+			extra: {
+				[EXTRA.suspendedReceiver]: round(receiver - idle),
+				"bytes per fiber in Effect.never": round(idle),
+			},
 		check(count === 3 * n, `ran ${count} bodies`);
 		report({
 			value: (ms * 1000) / n,

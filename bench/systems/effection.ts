@@ -1,4 +1,5 @@
 import {
+	createQueue,
 	type Operation,
 	race,
 	run,
@@ -12,6 +13,7 @@ import {
 	args,
 	check,
 	EXTRA,
+	fail,
 	fairnessMs,
 	measureFairness,
 	report,
@@ -228,5 +230,94 @@ switch (workload) {
 		);
 		report(result);
 		break;
+	}
+	case "ping-pong": {
+		const n = scaled(200_000, scale);
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					const ping = createQueue<number, never>();
+					const pong = createQueue<number, never>();
+					const peer = yield* spawn(function* () {
+						for (let i = 0; i < k; i++) {
+							const r = yield* ping.next();
+							pong.add((r.value as number) + 1);
+						}
+					});
+					let sum = 0;
+					for (let i = 0; i < k; i++) {
+						ping.add(i);
+						sum += (yield* pong.next()).value as number;
+					}
+					yield* peer;
+					check(sum === (k * (k + 1)) / 2, `sum ${sum}`);
+				}),
+			n,
+		);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per round trip",
+			lowerIsBetter: true,
+			extra: { channels: "two createQueue()" },
+		});
+		break;
+	}
+	case "channel-throughput": {
+		const n = scaled(1_000_000, scale);
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					const q = createQueue<number, never>();
+					yield* spawn(function* () {
+						for (let i = 0; i < k; i++) {
+							q.add(i);
+							if ((i & 63) === 63) yield* resolved();
+						}
+					});
+					for (let i = 0; i < k; i++) yield* q.next();
+				}),
+			n,
+		);
+		report({
+			value: n / ms / 1000,
+			unit: "M elements/s",
+			lowerIsBetter: false,
+			extra: {
+				channel: "createQueue() (unbounded; the producer yields every 64)",
+			},
+		});
+		break;
+	}
+	case "fan-in": {
+		const producers = 1000;
+		const each = scaled(100, requested); // the producer count stays 1000, as the others'
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					const q = createQueue<number, never>();
+					for (let p = 0; p < producers; p++) {
+						yield* spawn(function* () {
+							for (let i = 0; i < k; i++) {
+								q.add(i);
+								yield* resolved();
+							}
+						});
+					}
+					for (let i = 0; i < producers * k; i++) yield* q.next();
+				}),
+			each,
+		);
+		report({
+			value: (ms * 1000) / (producers * each),
+			unit: "µs per element",
+			lowerIsBetter: true,
+			extra: { producers, channel: "createQueue() (unbounded)" },
+		});
+		break;
+	}
+	case "channel-memory": {
+		fail(
+			"channel-memory has no effection peer (its queues never make a sender wait)",
+		);
 	}
 }

@@ -1,9 +1,11 @@
 import {
 	awaitCancellation,
+	Channel,
 	CoroutineScope,
 	Dispatchers,
 	Mutex,
 	runCoroutine,
+	type Suspend,
 	withTimeout,
 	yieldNow,
 } from "kocoro";
@@ -13,6 +15,7 @@ import {
 	EXTRA,
 	fairnessMs,
 	measureFairness,
+	type Result,
 	report,
 	round,
 	scaled,
@@ -219,6 +222,127 @@ switch (workload) {
 				return steps;
 			},
 		);
+		report(result);
+		break;
+	}
+	case "ping-pong": {
+		const n = scaled(200_000, scale);
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					const ping = Channel<number>();
+					const pong = Channel<number>();
+					this.launch(function* () {
+						for (let i = 0; i < k; i++)
+							yield* pong.send((yield* ping.receive()) + 1);
+					});
+					let sum = 0;
+					for (let i = 0; i < k; i++) {
+						yield* ping.send(i);
+						sum += yield* pong.receive();
+					}
+					check(sum === (k * (k + 1)) / 2, `sum ${sum}`);
+				}),
+			n,
+		);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per round trip",
+			lowerIsBetter: true,
+			extra: { channels: "two Channel() (rendezvous)" },
+		});
+		break;
+	}
+	case "channel-throughput": {
+		const n = scaled(1_000_000, scale);
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					const ch = Channel<number>(64);
+					this.launch(function* () {
+						for (let i = 0; i < k; i++) yield* ch.send(i);
+						ch.close();
+					});
+					let count = 0;
+					for (const it = ch.iterator(); yield* it.hasNext(); ) {
+						it.next();
+						count++;
+					}
+					check(count === k, `received ${count}`);
+				}),
+			n,
+		);
+		report({
+			value: n / ms / 1000,
+			unit: "M elements/s",
+			lowerIsBetter: false,
+			extra: { channel: "Channel(64)" },
+		});
+		break;
+	}
+	case "fan-in": {
+		const producers = 1000;
+		const each = scaled(100, scale);
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					const ch = Channel<number>(Channel.BUFFERED);
+					for (let p = 0; p < producers; p++) {
+						this.launch(function* () {
+							for (let i = 0; i < k; i++) yield* ch.send(i);
+						});
+					}
+					let count = 0;
+					const total = producers * k;
+					while (count < total) {
+						yield* ch.receive();
+						count++;
+					}
+				}),
+			each,
+		);
+		report({
+			value: (ms * 1000) / (producers * each),
+			unit: "µs per element",
+			lowerIsBetter: true,
+			extra: { producers, channel: "Channel(BUFFERED)" },
+		});
+		break;
+	}
+	case "channel-memory": {
+		const n = scaled(100_000, scale);
+		/** Heap bytes per coroutine of n coroutines suspended on `wait`, then cancelled. */
+		const perCoroutine = async (
+			wait: (i: number) => Suspend<unknown>,
+		): Promise<number> => {
+			const before = await settleHeap();
+			const scope = CoroutineScope(Dispatchers.Default);
+			for (let i = 0; i < n; i++)
+				scope.launch(function* () {
+					yield* wait(i);
+				});
+			await afterQueued();
+			const alive = await settleHeap();
+			scope.cancel();
+			await afterQueued();
+			await afterQueued();
+			return (alive - before) / n;
+		};
+		await perCoroutine(() => awaitCancellation()); // warm up
+		const idle = await perCoroutine(() => awaitCancellation());
+		const full = Channel<number>();
+		const sender = await perCoroutine((i) => full.send(i));
+		const empty = Channel<number>();
+		const receiver = await perCoroutine(() => empty.receive());
+		const result: Result = {
+			value: sender - idle,
+			unit: "bytes per suspended sender beyond the coroutine",
+			lowerIsBetter: true,
+			extra: {
+				[EXTRA.suspendedReceiver]: round(receiver - idle),
+				"bytes per coroutine in awaitCancellation": round(idle),
+			},
+		};
 		report(result);
 		break;
 	}

@@ -7,8 +7,8 @@ import { currentCoroutine } from "../coroutine/abstract-coroutine.js";
 import { produceIn } from "../coroutine/coroutine.js";
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
-import type { Instruction } from "../intrinsics/instruction.js";
 import { delay } from "../intrinsics/delay.js";
+import type { Instruction } from "../intrinsics/instruction.js";
 import { delayProviderOf } from "../time/delay-provider.js";
 import type { ReceiveChannel, SendChannel } from "./channel-types.js";
 
@@ -58,10 +58,15 @@ export function ticker(
 			`ticker: mode must be a TickerMode (FIXED_PERIOD or FIXED_DELAY), got ${String(mode)}`,
 		);
 	}
-	let ctx = checkContext(context, "ticker(delayMillis, initialDelayMillis, context)");
+	let ctx = checkContext(
+		context,
+		"ticker(delayMillis, initialDelayMillis, context)",
+	);
 	if (ctx.get(CoroutineDispatcher.Key) === undefined) {
 		const caller = currentCoroutine();
-		ctx = (caller === null ? Dispatchers.Unconfined : caller.dispatcher).plus(ctx);
+		ctx = (caller === null ? Dispatchers.Unconfined : caller.dispatcher).plus(
+			ctx,
+		);
 	}
 	const dispatcher = ctx.get(CoroutineDispatcher.Key) as CoroutineDispatcher;
 	const now = delayProviderOf(dispatcher).now;

@@ -27,6 +27,10 @@ describe("npm run bench -- --quick", () => {
 			"timeout-fast",
 			"memory",
 			"fairness",
+			"ping-pong",
+			"channel-throughput",
+			"fan-in",
+			"channel-memory",
 			"mutex-uncontended",
 			"mutex-handoff",
 		]) {

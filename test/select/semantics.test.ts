@@ -117,10 +117,14 @@ describe("select semantics", () => {
 				failure = e;
 			}
 			expect(failure).toBe(boom);
-			const lazy = this.async(EmptyCoroutineContext, CoroutineStart.LAZY, function* () {
-				yield* delay(5);
-				return 9;
-			});
+			const lazy = this.async(
+				EmptyCoroutineContext,
+				CoroutineStart.LAZY,
+				function* () {
+					yield* delay(5);
+					return 9;
+				},
+			);
 			expect(yield* select<number>((s) => s.onAwait(lazy, (v) => v))).toBe(9);
 		});
 	});
@@ -180,7 +184,9 @@ describe("select semantics", () => {
 				);
 			});
 			const f = this.async(function* () {
-				return yield* select<string>((s) => s.onReceive(Channel<number>(), () => "no"));
+				return yield* select<string>((s) =>
+					s.onReceive(Channel<number>(), () => "no"),
+				);
 			});
 			yield* yieldNow();
 			ch.cancel();
