@@ -23,6 +23,8 @@ export const WORKLOADS = [
 	"channel-throughput",
 	"fan-in",
 	"channel-memory",
+	"mutex-uncontended",
+	"mutex-handoff",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

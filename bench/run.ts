@@ -24,6 +24,10 @@ type SystemId = (typeof SYSTEMS)[number]["id"];
 /** Workloads some peers have no construct for: their cells show "—". */
 const SKIP: Partial<Record<Workload, readonly SystemId[]>> = {
 	"channel-memory": ["effection", "async"],
+	// For the mutex workloads the async/await column is the `async-mutex` package and the effect
+	// column Effect's `Semaphore`; effection has no mutex.
+	"mutex-uncontended": ["effection"],
+	"mutex-handoff": ["effection"],
 };
 const runs_ = (w: Workload, s: SystemId) => !SKIP[w]?.includes(s);
 
@@ -226,6 +230,22 @@ function judgeTargets(): Verdict[] {
 			"timeout-fast faster than Promise.race + setTimeout",
 			`${fmt(advantage(tf, async))}×`,
 			advantage(tf, async) > 1,
+		);
+	}
+	const mu = get("mutex-uncontended", "kocoro");
+	if (mu !== undefined) {
+		add(
+			"mutex uncontended withLock ≤ 0.05 µs",
+			`${fmt(mu.value)} µs`,
+			mu.value <= 0.05,
+		);
+	}
+	const mh = get("mutex-handoff", "kocoro");
+	if (mh !== undefined) {
+		add(
+			"mutex 2-coroutine hand-off ≤ 0.3 µs",
+			`${fmt(mh.value)} µs`,
+			mh.value <= 0.3,
 		);
 	}
 	const mem = get("memory", "kocoro");

@@ -101,3 +101,6 @@ export {
 	selectUnbiased,
 	whileSelect,
 } from "./select/select.js";
+// synchronization (src/sync)
+export { Mutex } from "./sync/mutex.js";
+export { Semaphore } from "./sync/semaphore.js";

@@ -4,6 +4,7 @@
  * cancelling a tree (each child listens on its parent's signal).
  */
 import { setMaxListeners } from "node:events";
+import { Mutex as AsyncMutex } from "async-mutex";
 import {
 	args,
 	benchStorage,
@@ -295,6 +296,50 @@ switch (workload) {
 			unit: "µs per element",
 			lowerIsBetter: true,
 			extra: { producers, channel: "promise mailbox, capacity 64" },
+		});
+		break;
+	}
+	case "mutex-uncontended": {
+		// The async-mutex package's Mutex (runExclusive), the usual lock for async/await code.
+		const n = scaled(1_000_000, scale);
+		const mutex = new AsyncMutex();
+		let count = 0;
+		const body = () => {
+			count++;
+		};
+		const ms = await timed(async (k) => {
+			for (let i = 0; i < k; i++) await mutex.runExclusive(body);
+		}, n);
+		check(count === 3 * n && !mutex.isLocked(), `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per withLock",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "mutex-handoff": {
+		const n = scaled(200_000, scale);
+		const mutex = new AsyncMutex();
+		let inside = 0;
+		let count = 0;
+		const body = async () => {
+			check(++inside === 1, "two bodies inside the lock");
+			count++;
+			await null;
+			inside--;
+		};
+		const loop = async (k: number) => {
+			for (let i = 0; i < k; i++) await mutex.runExclusive(body);
+		};
+		const ms = await timed(async (k) => {
+			await Promise.all([loop(k), loop(k)]);
+		}, n);
+		check(count === 6 * n && !mutex.isLocked(), `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / (2 * n),
+			unit: "µs per contended withLock",
+			lowerIsBetter: true,
 		});
 		break;
 	}

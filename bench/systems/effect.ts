@@ -1,4 +1,4 @@
-import { Duration, Effect, Fiber, Queue } from "effect";
+import { Duration, Effect, Fiber, Queue, Semaphore } from "effect";
 import {
 	args,
 	check,
@@ -332,6 +332,64 @@ switch (workload) {
 				[EXTRA.suspendedReceiver]: round(receiver - idle),
 				"bytes per fiber in Effect.never": round(idle),
 			},
+		});
+		break;
+	}
+	case "mutex-uncontended": {
+		const n = scaled(1_000_000, scale);
+		const sem = Semaphore.makeUnsafe(1);
+		let count = 0;
+		const body = Effect.sync(() => {
+			count++;
+		});
+		const locked = sem.withPermits(1)(body);
+		const ms = await timed(
+			(k) =>
+				Effect.runPromise(
+					Effect.gen(function* () {
+						for (let i = 0; i < k; i++) yield* locked;
+					}),
+				),
+			n,
+		);
+		check(count === 3 * n, `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per withLock",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "mutex-handoff": {
+		const n = scaled(200_000, scale);
+		const sem = Semaphore.makeUnsafe(1);
+		let inside = 0;
+		let count = 0;
+		const body = Effect.gen(function* () {
+			check(++inside === 1, "two bodies inside the lock");
+			count++;
+			yield* Effect.yieldNow;
+			inside--;
+		});
+		const locked = sem.withPermits(1)(body);
+		const loop = (k: number) =>
+			Effect.gen(function* () {
+				for (let i = 0; i < k; i++) yield* locked;
+			});
+		const ms = await timed(
+			(k) =>
+				Effect.runPromise(
+					Effect.all([loop(k), loop(k)], { concurrency: "unbounded" }).pipe(
+						Effect.asVoid,
+					),
+				),
+			n,
+		);
+		check(count === 6 * n, `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / (2 * n),
+			unit: "µs per contended withLock",
+			lowerIsBetter: true,
 		});
 		break;
 	}

@@ -3,6 +3,7 @@ import {
 	Channel,
 	CoroutineScope,
 	Dispatchers,
+	Mutex,
 	runCoroutine,
 	type Suspend,
 	withTimeout,
@@ -366,6 +367,58 @@ switch (workload) {
 			},
 		};
 		report(result);
+		break;
+	}
+	case "mutex-uncontended": {
+		const n = scaled(1_000_000, scale);
+		const mutex = Mutex();
+		let count = 0;
+		const body = () => {
+			count++;
+		};
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let i = 0; i < k; i++) yield* mutex.withLock(body);
+				}),
+			n,
+		);
+		check(count === 3 * n && !mutex.isLocked, `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per withLock",
+			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "mutex-handoff": {
+		const n = scaled(200_000, scale);
+		const mutex = Mutex();
+		let inside = 0;
+		let count = 0;
+		const body = function* () {
+			check(++inside === 1, "two bodies inside the lock");
+			count++;
+			yield* yieldNow();
+			inside--;
+		};
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let c = 0; c < 2; c++) {
+						this.launch(function* () {
+							for (let i = 0; i < k; i++) yield* mutex.withLock(body);
+						});
+					}
+				}),
+			n,
+		);
+		check(count === 6 * n && !mutex.isLocked, `ran ${count} bodies`);
+		report({
+			value: (ms * 1000) / (2 * n),
+			unit: "µs per contended withLock",
+			lowerIsBetter: true,
+		});
 		break;
 	}
 }

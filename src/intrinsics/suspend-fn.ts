@@ -27,8 +27,8 @@ const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = async function* () {}.constructor;
 
-/** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
-function isSuspendCall(v: unknown): v is Suspend<unknown> {
+/** @internal Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
+export function isSuspendCall(v: unknown): v is Suspend<unknown> {
 	if (v === null || typeof v !== "object") return false;
 	if (v instanceof Instruction) return true;
 	return Object.getPrototypeOf(Object.getPrototypeOf(v)) === GeneratorPrototype;
@@ -44,12 +44,14 @@ export function checkSuspendFn(fn: unknown, where: string): void {
 			`${where}: expected a function or a generator function, got ${fn === null ? "null" : typeof fn}`,
 		);
 	}
-	if (
-		fn.constructor === AsyncFunction ||
-		fn.constructor === AsyncGeneratorFunction
-	) {
+	if (fn.constructor === AsyncGeneratorFunction) {
 		throw new TypeError(
-			`${where}: an async function (or async generator function) cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${where}: an async generator function cannot run inside a coroutine step; write a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+		);
+	}
+	if (fn.constructor === AsyncFunction) {
+		throw new TypeError(
+			`${where}: an async function cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 }

@@ -33,6 +33,8 @@ describe("npm run bench -- --quick", () => {
 			"channel-throughput",
 			"fan-in",
 			"channel-memory",
+			"mutex-uncontended",
+			"mutex-handoff",
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}

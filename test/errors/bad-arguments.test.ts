@@ -147,6 +147,7 @@ const KOTLIN_TEXTS: Case[] = [
 			count: (n) => f(core.Channel)(n === 0 || n === -1 ? -5 : n),
 		},
 	},
+	{ call: "Semaphore", args: { count: (n) => f(core.Semaphore)(n) } },
 	{ call: "ticker", args: { time: (t) => f(core.ticker)(t) } },
 ];
 
@@ -219,6 +220,7 @@ const CASES: Case[] = [
 	},
 	{ call: "awaitPromise", args: { callback: (p) => f(core.awaitPromise)(p) } },
 	{ call: "asDeferred", args: { callback: (p) => f(core.asDeferred)(p) } },
+	{ call: "Mutex", args: { options: (v) => f(core.Mutex)(v) } },
 	{ call: "select", args: { callback: (b) => f(core.select)(b) } },
 	{
 		call: "selectUnbiased",
