@@ -27,10 +27,24 @@ export { Dispatchers } from "./dispatchers/dispatchers.js";
 export {
 	CancellationException,
 	CompletionHandlerException,
+	IllegalArgumentException,
 	IllegalStateException,
 	JobCancellationException,
+	NoSuchElementException,
 	TimeoutCancellationException,
 } from "./errors/exceptions.js";
+// flow (src/flow)
+export type { FlowSource } from "./flow/collector.js";
+export {
+	AbstractFlow,
+	asFlow,
+	emptyFlow,
+	Flow,
+	FlowCollector,
+	flow,
+	flowOf,
+	type IndexedValue,
+} from "./flow/flow.js";
 // interop and entry points (src/interop, src/main)
 export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";
 // suspension points
@@ -40,6 +54,7 @@ export {
 	type CancellableContinuation,
 	suspendCancellableCoroutine,
 } from "./intrinsics/suspend-cancellable-coroutine.js";
+export type { SuspendFn, SuspendFnOn } from "./intrinsics/suspend-fn.js";
 export { yieldNow, yieldNow as yield } from "./intrinsics/yield-now.js";
 // jobs
 export { CompletableDeferred } from "./job/completable-deferred.js";

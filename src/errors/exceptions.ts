@@ -49,6 +49,14 @@ setName(CompletionHandlerException);
 export class IllegalStateException extends Error {}
 setName(IllegalStateException);
 
+/** An element that was asked for does not exist: an empty flow's `first()`, `reduce()`, ... */
+export class NoSuchElementException extends Error {}
+setName(NoSuchElementException);
+
+/** An argument that is not allowed (Kotlin's `require` for values, e.g. a flow with two elements in `single()`). */
+export class IllegalArgumentException extends Error {}
+setName(IllegalArgumentException);
+
 function setName(type: { prototype: Error; name: string }): void {
 	Object.defineProperty(type.prototype, "name", {
 		value: type.name,

@@ -1,0 +1,467 @@
+/**
+ * The public `Flow` class: kotlinx's cold `Flow` with its operators as methods (R1).
+ *
+ * Every method is a one-line delegation to a function over {@link FlowSource} in `operators/` or
+ * `terminal.ts`, wrapped in a {@link Flow}; see `collector.ts` for the layering and for where the
+ * hot flows' public classes go (after `Flow`, in this file).
+ */
+
+import type { Suspend } from "../intrinsics/instruction.js";
+import {
+	checkSuspendFn,
+	type SuspendFn,
+	type SuspendFnOn,
+} from "../intrinsics/suspend-fn.js";
+import type { Job } from "../job/job.js";
+import type { CoroutineScope } from "../scope/coroutine-scope.js";
+import {
+	CancellableSource,
+	type FlowBlock,
+	IterableSource,
+	SafeFlowSource,
+} from "./builders.js";
+import {
+	AbstractCollector,
+	type FlowCollector as Collector,
+	collectTo,
+	DONE,
+	type FlowSource,
+} from "./collector.js";
+import { flatMapConcat, flattenConcat } from "./operators/concat.js";
+import { onCompletion, onEmpty, onStart } from "./operators/emitters.js";
+import { catchError, retryWhen } from "./operators/errors.js";
+import {
+	drop,
+	dropWhile,
+	take,
+	takeWhile,
+	transformWhile,
+} from "./operators/limit.js";
+import {
+	distinctUntilChangedBy,
+	filter,
+	type IndexedValue,
+	map,
+	mapNotNull,
+	onEach,
+	runningFold,
+	runningReduce,
+	transform,
+	withIndex,
+} from "./operators/transform.js";
+import { requireCoroutine, SafeCollector } from "./safe-collector.js";
+import * as terminal from "./terminal.js";
+
+export type { IndexedValue };
+
+/** A predicate callback (R2: plain or generator function). */
+type Predicate<T> = SuspendFn<[T], boolean>;
+
+/**
+ * An asynchronous cold stream of values: kotlinx's `Flow`. Nothing runs until a terminal operator
+ * (`collect`, `toList`, `first`, ...) collects it; each collection runs the producer again, in the
+ * collecting coroutine. Operators (`map`, `filter`, `take`, ...) return new flows.
+ *
+ * DO NOT call `emit` without `yield*`, nor emit from another coroutine or inside `withContext`:
+ * use `channelFlow` or `flowOn`.
+ *
+ * @example
+ * const sum = yield* flowOf(1, 2, 3).map((x) => x * 2).fold(0, (a, x) => a + x); // 12
+ */
+export abstract class Flow<T> implements FlowSource<T> {
+	/** @internal The raw collect of the flow protocol. */
+	abstract [collectTo](collector: FlowCollector<T>): Suspend<void>;
+
+	/**
+	 * Collects the flow: runs `action` on each value (a plain or generator function), or emits
+	 * each value to `collector`. Returns when the flow completes; rethrows its failure.
+	 */
+	collect(action?: SuspendFn<[T], void> | FlowCollector<T>): Suspend<void> {
+		if (action === undefined)
+			return this[collectTo](new terminal.NopCollector());
+		if (typeof action === "function") {
+			checkSuspendFn(action, "Flow.collect(action)");
+			return this[collectTo](
+				new terminal.ActionCollector(action, "Flow.collect"),
+			);
+		}
+		return this[collectTo](action);
+	}
+	/** `collect` with each value's index: `(index, value)`. */
+	collectIndexed(action: SuspendFn<[number, T], void>): Suspend<void> {
+		checkSuspendFn(action, "Flow.collectIndexed(action)");
+		return terminal.collectIndexed(this, action);
+	}
+	/** Collects every value into an array. */
+	toList(destination: T[] = []): Suspend<T[]> {
+		return terminal.toCollection(this, destination);
+	}
+	/** Collects every value into a set. */
+	toSet(destination: Set<T> = new Set()): Suspend<Set<T>> {
+		return terminal.toCollection(this, destination);
+	}
+	/** The first value (matching `p`); stops the upstream there. Empty: `NoSuchElementException`. */
+	first(p?: Predicate<T>): Suspend<T> {
+		if (p !== undefined) checkSuspendFn(p, "Flow.first(predicate)");
+		return terminal.first(this, p);
+	}
+	/** The first value (matching `p`), or null. */
+	firstOrNull(p?: Predicate<T>): Suspend<T | null> {
+		if (p !== undefined) checkSuspendFn(p, "Flow.firstOrNull(predicate)");
+		return terminal.firstOrNull(this, p);
+	}
+	/** The last value. Empty: `NoSuchElementException`. */
+	last(): Suspend<T> {
+		return terminal.last(this);
+	}
+	/** The last value, or null. */
+	lastOrNull(): Suspend<T | null> {
+		return terminal.lastOrNull(this);
+	}
+	/** The only value: `NoSuchElementException("Flow is empty")`, or `IllegalArgumentException("Flow has more than one element")`. */
+	single(): Suspend<T> {
+		return terminal.single(this);
+	}
+	/** The only value, or null when empty or when there is more than one. */
+	singleOrNull(): Suspend<T | null> {
+		return terminal.singleOrNull(this);
+	}
+	/** Accumulates from the first value. Empty: `NoSuchElementException("Empty flow can't be reduced")`. */
+	reduce(op: SuspendFn<[T, T], T>): Suspend<T> {
+		checkSuspendFn(op, "Flow.reduce(operation)");
+		return terminal.reduce(this, op);
+	}
+	/** Accumulates from `initial`. */
+	fold<R>(initial: R, op: (acc: R, value: T) => Suspend<R>): Suspend<R>;
+	fold<R>(initial: R, op: (acc: R, value: T) => R | Suspend<R>): Suspend<R>;
+	fold<R>(initial: R, op: (acc: R, value: T) => R): Suspend<R>;
+	fold<R>(initial: R, op: SuspendFn<[R, T], R>): Suspend<R> {
+		checkSuspendFn(op, "Flow.fold(initial, operation)");
+		return terminal.fold(this, initial, op);
+	}
+	/** How many values (matching `p`). */
+	count(p?: Predicate<T>): Suspend<number> {
+		if (p !== undefined) checkSuspendFn(p, "Flow.count(predicate)");
+		return terminal.count(this, p);
+	}
+	/** Whether some value matches; stops at the first. */
+	any(p: Predicate<T>): Suspend<boolean> {
+		checkSuspendFn(p, "Flow.any(predicate)");
+		return terminal.anyMatches(this, p, true, "Flow.any");
+	}
+	/** Whether every value matches; stops at the first that does not. */
+	*all(p: Predicate<T>): Generator<never, boolean, unknown> {
+		checkSuspendFn(p, "Flow.all(predicate)");
+		return !(yield* terminal.anyMatches(this, p, false, "Flow.all"));
+	}
+	/** Whether no value matches; stops at the first that does. */
+	*none(p: Predicate<T>): Generator<never, boolean, unknown> {
+		checkSuspendFn(p, "Flow.none(predicate)");
+		return !(yield* terminal.anyMatches(this, p, true, "Flow.none"));
+	}
+	/** Collects the flow in a new coroutine of `scope` (`scope.launch { collect() }`). */
+	launchIn(scope: CoroutineScope): Job {
+		const source = this;
+		return scope.launch(function* () {
+			yield* source[collectTo](new terminal.NopCollector());
+		});
+	}
+
+	/** Transforms each value (a plain or generator function). */
+	map<R>(f: (value: T) => Suspend<R>): Flow<R>;
+	map<R>(f: (value: T) => R | Suspend<R>): Flow<R>;
+	map<R>(f: (value: T) => R): Flow<R>;
+	map<R>(f: SuspendFn<[T], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.map(transform)");
+		return wrap(map(this, f));
+	}
+	/** Transforms each value, dropping null and undefined results. */
+	mapNotNull<R>(f: (value: T) => Suspend<R | null | undefined>): Flow<R>;
+	mapNotNull<R>(
+		f: (value: T) => R | null | undefined | Suspend<R | null | undefined>,
+	): Flow<R>;
+	mapNotNull<R>(f: (value: T) => R | null | undefined): Flow<R>;
+	mapNotNull<R>(f: SuspendFn<[T], R | null | undefined>): Flow<R> {
+		checkSuspendFn(f, "Flow.mapNotNull(transform)");
+		return wrap(mapNotNull(this, f));
+	}
+	/** Runs `f` on each value before passing it on. */
+	onEach(f: SuspendFn<[T], void>): Flow<T> {
+		checkSuspendFn(f, "Flow.onEach(action)");
+		return wrap(onEach(this, f));
+	}
+	/** Keeps the values matching `p`. */
+	filter<S extends T>(p: (value: T) => value is S): Flow<S>;
+	filter(p: Predicate<T>): Flow<T>;
+	filter(p: Predicate<T>): Flow<T> {
+		checkSuspendFn(p, "Flow.filter(predicate)");
+		return wrap(filter(this, p));
+	}
+	/** Drops the values matching `p`. */
+	filterNot(p: Predicate<T>): Flow<T> {
+		checkSuspendFn(p, "Flow.filterNot(predicate)");
+		return wrap(filter(this, p, false, "Flow.filterNot"));
+	}
+	/** Drops null and undefined. */
+	filterNotNull(): Flow<NonNullable<T>> {
+		return wrap(filter(this, (v) => v !== null && v !== undefined)) as Flow<
+			NonNullable<T>
+		>;
+	}
+	/**
+	 * Keeps the instances of `klass` (kotlinx's `filterIsInstance<K>()`); for `String`, `Number`,
+	 * `Boolean`, `BigInt` and `Symbol` it compares `typeof`.
+	 */
+	filterIsInstance<K>(klass: abstract new (...a: never[]) => K): Flow<K> {
+		const primitive = primitiveTypeOf(klass);
+		const test =
+			primitive !== undefined
+				? (v: T) => typeof v === primitive
+				: (v: T) => v instanceof klass;
+		return wrap(filter(this, test)) as unknown as Flow<K>;
+	}
+	/** Emits while `p` holds; the first value that fails it stops the upstream. */
+	takeWhile(p: Predicate<T>): Flow<T> {
+		checkSuspendFn(p, "Flow.takeWhile(predicate)");
+		return wrap(takeWhile(this, p));
+	}
+	/** Drops values while `p` holds, then emits all. */
+	dropWhile(p: Predicate<T>): Flow<T> {
+		checkSuspendFn(p, "Flow.dropWhile(predicate)");
+		return wrap(dropWhile(this, p));
+	}
+	/** The first `count` values; then stops the upstream (its `finally` runs). */
+	take(count: number): Flow<T> {
+		return wrap(take(this, count));
+	}
+	/** Skips the first `count` values. */
+	drop(count: number): Flow<T> {
+		return wrap(drop(this, count));
+	}
+	/**
+	 * Emits any number of values per upstream value: the callback gets the downstream collector as
+	 * `this` and last argument. `flow.transform<string>(function* (v) { yield* this.emit(`${v}`) })`.
+	 */
+	transform<R>(f: SuspendFnOn<FlowCollector<R>, [T], void>): Flow<R> {
+		checkSuspendFn(f, "Flow.transform(transform)");
+		return wrap(transform<T, R>(this, f));
+	}
+	/** As `transform`, and stops the upstream when the callback returns false. */
+	transformWhile<R>(f: SuspendFnOn<FlowCollector<R>, [T], boolean>): Flow<R> {
+		checkSuspendFn(f, "Flow.transformWhile(transform)");
+		return wrap(transformWhile<T, R>(this, f));
+	}
+	/** Runs `action` (which may emit) before collecting the upstream. */
+	onStart(action: SuspendFnOn<FlowCollector<T>, [], void>): Flow<T> {
+		checkSuspendFn(action, "Flow.onStart(action)");
+		return wrap(onStart(this, action));
+	}
+	/** Runs `action` (which may emit) when the upstream completed without a value. */
+	onEmpty(action: SuspendFnOn<FlowCollector<T>, [], void>): Flow<T> {
+		checkSuspendFn(action, "Flow.onEmpty(action)");
+		return wrap(onEmpty(this, action));
+	}
+	/**
+	 * Runs `action` after the flow ends, however it ends: `null` on completion, else the failure or
+	 * cancellation (a downstream `take` included). It handles nothing: the failure goes on.
+	 */
+	onCompletion(
+		action: SuspendFnOn<FlowCollector<T>, [Error | null], void>,
+	): Flow<T> {
+		checkSuspendFn(action, "Flow.onCompletion(action)");
+		return wrap(onCompletion(this, action));
+	}
+	/**
+	 * Handles an upstream failure (`action` may emit replacement values). Failures of the
+	 * downstream and the collector's own cancellation pass through: exception transparency.
+	 */
+	catch(action: SuspendFnOn<FlowCollector<T>, [Error], void>): Flow<T> {
+		checkSuspendFn(action, "Flow.catch(action)");
+		return wrap(catchError(this, action));
+	}
+	/** Re-collects the upstream after a failure, at most `retries` times, while `p(e)` holds. */
+	retry(
+		retries = Number.POSITIVE_INFINITY,
+		p?: SuspendFn<[Error], boolean>,
+	): Flow<T> {
+		if (!(retries > 0)) {
+			throw new RangeError(
+				`Expected positive amount of retries, but had ${retries}`,
+			);
+		}
+		if (p !== undefined) checkSuspendFn(p, "Flow.retry(retries, predicate)");
+		const predicate = p ?? (() => true);
+		return wrap(
+			retryWhen<T>(
+				this,
+				(e, attempt) => (attempt < retries ? predicate(e) : false),
+				"Flow.retry",
+			),
+		);
+	}
+	/** Re-collects the upstream after a failure while `p(e, attempt)` returns true (it may emit). */
+	retryWhen(
+		p: SuspendFnOn<FlowCollector<T>, [Error, number], boolean>,
+	): Flow<T> {
+		checkSuspendFn(p, "Flow.retryWhen(predicate)");
+		return wrap(retryWhen(this, p));
+	}
+	/** Drops a value equal (`eq`, by default `Object.is`) to the previous one. */
+	distinctUntilChanged(eq: (a: T, b: T) => boolean = Object.is): Flow<T> {
+		return wrap(distinctUntilChangedBy(this, identity, eq));
+	}
+	/** Drops a value whose key equals the previous value's key (`Object.is`). */
+	distinctUntilChangedBy<K>(keySelector: (value: T) => K): Flow<T> {
+		return wrap(distinctUntilChangedBy(this, keySelector, Object.is));
+	}
+	/** Emits `initial`, then each accumulation (kotlinx's `runningFold`). */
+	scan<R>(initial: R, op: (acc: R, value: T) => Suspend<R>): Flow<R>;
+	scan<R>(initial: R, op: (acc: R, value: T) => R | Suspend<R>): Flow<R>;
+	scan<R>(initial: R, op: (acc: R, value: T) => R): Flow<R>;
+	scan<R>(initial: R, op: SuspendFn<[R, T], R>): Flow<R> {
+		checkSuspendFn(op, "Flow.scan(initial, operation)");
+		return wrap(runningFold(this, initial, op, "Flow.scan"));
+	}
+	/** Emits `initial`, then each accumulation. */
+	runningFold<R>(initial: R, op: (acc: R, value: T) => Suspend<R>): Flow<R>;
+	runningFold<R>(initial: R, op: (acc: R, value: T) => R | Suspend<R>): Flow<R>;
+	runningFold<R>(initial: R, op: (acc: R, value: T) => R): Flow<R>;
+	runningFold<R>(initial: R, op: SuspendFn<[R, T], R>): Flow<R> {
+		checkSuspendFn(op, "Flow.runningFold(initial, operation)");
+		return wrap(runningFold(this, initial, op));
+	}
+	/** Emits the first value, then each accumulation. */
+	runningReduce(op: SuspendFn<[T, T], T>): Flow<T> {
+		checkSuspendFn(op, "Flow.runningReduce(operation)");
+		return wrap(runningReduce(this, op));
+	}
+	/** Pairs each value with its index: `{ index, value }`. */
+	withIndex(): Flow<IndexedValue<T>> {
+		return wrap(withIndex(this));
+	}
+	/** Collects the flow returned by `f` for each value, one after another. */
+	flatMapConcat<R>(f: (value: T) => Suspend<Flow<R>>): Flow<R>;
+	flatMapConcat<R>(f: (value: T) => Flow<R> | Suspend<Flow<R>>): Flow<R>;
+	flatMapConcat<R>(f: (value: T) => Flow<R>): Flow<R>;
+	flatMapConcat<R>(f: SuspendFn<[T], Flow<R>>): Flow<R> {
+		checkSuspendFn(f, "Flow.flatMapConcat(transform)");
+		return wrap(flatMapConcat(this, f));
+	}
+	/** Collects each inner flow, one after another. */
+	flattenConcat<R>(this: Flow<Flow<R>>): Flow<R> {
+		return wrap(flattenConcat<R>(this));
+	}
+	/** Checks the collector's cancellation before each value (for `flowOf`/`asFlow` sources). */
+	cancellable(): Flow<T> {
+		if (this instanceof SourceFlow && this.source instanceof CancellableSource)
+			return this;
+		return wrap(new CancellableSource(this));
+	}
+	/** `op(this)`: chains a user-defined operator. */
+	let<R>(op: (flow: this) => R): R {
+		return op(this);
+	}
+}
+
+/**
+ * Base class of hand-written flows: implement `collectSafely(collector)`; the collector it gets
+ * checks cancellation and the flow invariants as `flow {}`'s does.
+ *
+ * @example
+ * class Countdown extends AbstractFlow<number> {
+ *   *collectSafely(c: FlowCollector<number>) { for (let i = 3; i > 0; i--) yield* c.emit(i); }
+ * }
+ */
+export abstract class AbstractFlow<T> extends Flow<T> {
+	abstract collectSafely(collector: FlowCollector<T>): Suspend<void>;
+	/** @internal */
+	[collectTo](collector: FlowCollector<T>): Suspend<void> {
+		return collectAbstract(this, collector);
+	}
+}
+
+function* collectAbstract<T>(
+	flow: AbstractFlow<T>,
+	collector: FlowCollector<T>,
+): Generator<never, void, unknown> {
+	const safe = new SafeCollector(collector, requireCoroutine("Flow.collect()"));
+	yield* flow.collectSafely(safe) as Generator<never, void, unknown>;
+}
+
+/** A flow over a raw source (what every operator returns). */
+class SourceFlow<T> extends Flow<T> {
+	constructor(readonly source: FlowSource<T>) {
+		super();
+	}
+	/** @internal */
+	[collectTo](collector: FlowCollector<T>): Suspend<void> {
+		return this.source[collectTo](collector);
+	}
+}
+
+function wrap<T>(source: FlowSource<T>): Flow<T> {
+	return new SourceFlow(source);
+}
+
+function identity<T>(v: T): T {
+	return v;
+}
+
+function primitiveTypeOf(klass: unknown): string | undefined {
+	if (klass === String) return "string";
+	if (klass === Number) return "number";
+	if (klass === Boolean) return "boolean";
+	if (klass === BigInt) return "bigint";
+	if (klass === Symbol) return "symbol";
+	return undefined;
+}
+
+/**
+ * A cold flow from a generator body: it runs at each `collect`, in the collecting coroutine, and
+ * emits with `yield* this.emit(v)`. Each emit first checks cancellation. Where TypeScript cannot
+ * infer T from the context, give it: `flow<number>(function* () { ... })`.
+ *
+ * DO NOT emit from a launched child or inside `withContext`: "Flow invariant is violated". Use
+ * `channelFlow` for concurrent emission, `flowOn` to change the upstream's context.
+ *
+ * @example
+ * const numbers = flow<number>(function* () {
+ *   for (let i = 1; i <= 3; i++) { yield* delay(100); yield* this.emit(i); }
+ * });
+ */
+export function flow<T>(block: FlowBlock<T>): Flow<T> {
+	checkSuspendFn(block, "flow(block)");
+	return wrap(new SafeFlowSource(block));
+}
+
+/** A flow of the given values (no cancellation check per value; see `cancellable()`). */
+export function flowOf<T>(...values: T[]): Flow<T> {
+	return wrap(new IterableSource(values));
+}
+
+const EMPTY: Flow<never> = wrap(new IterableSource<never>([]));
+
+/** The flow that completes at once. */
+export function emptyFlow<T = never>(): Flow<T> {
+	return EMPTY as Flow<T>;
+}
+
+/** A flow of an iterable's values: Kotlin's `(1..3).asFlow()` is `asFlow([1, 2, 3])`. */
+export function asFlow<T>(source: Iterable<T>): Flow<T> {
+	return wrap(new IterableSource(source));
+}
+
+/**
+ * A collector from an `emit` callback (Kotlin's `FlowCollector { v -> ... }`).
+ *
+ * @example
+ * yield* flowOf(1, 2).collect(FlowCollector((v) => console.log(v)));
+ */
+export interface FlowCollector<T> extends Collector<T> {}
+
+export function FlowCollector<T>(emit: SuspendFn<[T], void>): FlowCollector<T> {
+	checkSuspendFn(emit, "FlowCollector(emit)");
+	return new terminal.ActionCollector(emit, "FlowCollector.emit");
+}
+
+export { AbstractCollector, DONE };
