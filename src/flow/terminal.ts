@@ -7,7 +7,7 @@ import {
 	NoSuchElementException,
 } from "../errors/exceptions.js";
 import type { Suspend } from "../intrinsics/instruction.js";
-import { isSuspendCall, type SuspendFn } from "../intrinsics/suspend-fn.js";
+import { Pending, type SuspendFn, settle } from "../intrinsics/suspend-fn.js";
 import { abortFlow, checkOwnership } from "./abort.js";
 import {
 	AbstractCollector,
@@ -27,8 +27,8 @@ export class ActionCollector<T> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.action(value);
-		if (isSuspendCall(r, this.where)) return r as Suspend<void>;
+		const r = settle(this.action(value), this.where);
+		if (r instanceof Pending) return r as Suspend<void>;
 		return DONE;
 	}
 }
@@ -57,8 +57,8 @@ export function* fold<T, R>(
 	yield* up[collectTo](
 		new (class extends AbstractCollector<T> {
 			emit(value: T): Suspend<void> {
-				const r = op(acc, value);
-				if (isSuspendCall(r, where)) return setAfter(r as Suspend<R>, set);
+				const r = settle(op(acc, value), where);
+				if (r instanceof Pending) return setAfter(r as Suspend<R>, set);
 				acc = r as R;
 				return DONE;
 			}
@@ -84,9 +84,8 @@ export function* reduce<T>(
 					acc = value;
 					return DONE;
 				}
-				const r = op(acc, value);
-				if (isSuspendCall(r, "Flow.reduce"))
-					return setAfter(r as Suspend<T>, set);
+				const r = settle(op(acc, value), "Flow.reduce");
+				if (r instanceof Pending) return setAfter(r as Suspend<T>, set);
 				acc = r as T;
 				return DONE;
 			}
@@ -125,9 +124,9 @@ function* firstMatch<T>(
 			new (class extends AbstractCollector<T> {
 				emit(value: T): Suspend<void> {
 					if (p !== undefined) {
-						const r = p(value);
+						const r = settle(p(value), where);
 						if (r !== true) {
-							if (isSuspendCall(r, where))
+							if (r instanceof Pending)
 								return matchOrContinue(r, value, found, owner);
 							return DONE;
 						}
@@ -264,8 +263,8 @@ export function* count<T>(
 					n++;
 					return DONE;
 				}
-				const r = p(value);
-				if (isSuspendCall(r, "Flow.count")) return setAfter(r, inc);
+				const r = settle(p(value), "Flow.count");
+				if (r instanceof Pending) return setAfter(r, inc);
 				inc(r);
 				return DONE;
 			}
@@ -293,8 +292,8 @@ export function* anyMatches<T>(
 		yield* up[collectTo](
 			new (class extends AbstractCollector<T> {
 				emit(value: T): Suspend<void> {
-					const r = p(value);
-					if (isSuspendCall(r, where)) return setAfter(r, check);
+					const r = settle(p(value), where);
+					if (r instanceof Pending) return setAfter(r, check);
 					check(r);
 					return DONE;
 				}
@@ -314,8 +313,8 @@ export function* collectIndexed<T>(
 	yield* up[collectTo](
 		new (class extends AbstractCollector<T> {
 			emit(value: T): Suspend<void> {
-				const r = action(index++, value);
-				if (isSuspendCall(r, "Flow.collectIndexed")) return r as Suspend<void>;
+				const r = settle(action(index++, value), "Flow.collectIndexed");
+				if (r instanceof Pending) return r as Suspend<void>;
 				return DONE;
 			}
 		})(),

@@ -73,3 +73,61 @@ export function* resultOf<R>(r: R | Suspend<R>, where: string): Suspend<R> {
 	if (isSuspendCall(r, where)) return (yield* r) as R;
 	return r as R;
 }
+
+/**
+ * A suspend call that suspended at its first step: the rest of it, to run with `yield*`. Made by
+ * {@link settle}, which runs the first step synchronously.
+ */
+export class Pending<R> implements Suspend<R> {
+	constructor(
+		private readonly it: Iterator<unknown, R, unknown>,
+		private readonly first: unknown,
+	) {}
+	*[Symbol.iterator](): Generator<never, R, unknown> {
+		const it = this.it;
+		let step = this.first;
+		let finished = false;
+		try {
+			for (;;) {
+				let sent: unknown;
+				let thrown = false;
+				try {
+					sent = yield step as never;
+				} catch (e) {
+					thrown = true;
+					sent = e;
+				}
+				let res: IteratorResult<unknown, R>;
+				if (!thrown) res = it.next(sent);
+				else if (it.throw !== undefined) res = it.throw(sent);
+				else throw sent;
+				if (res.done === true) {
+					finished = true;
+					return res.value;
+				}
+				step = res.value;
+			}
+		} finally {
+			if (!finished) it.return?.();
+		}
+	}
+}
+
+/**
+ * A suspending callback's result, settled as far as it goes without suspending: a plain value is
+ * returned as is; a suspend call runs its first step now and gives its result when it finished
+ * there (a generator function that did not suspend costs no extra generator), else a
+ * {@link Pending} to run with `yield*`. A promise throws the TypeError naming `awaitPromise`.
+ */
+export function settle<R>(r: R | Suspend<R>, where: string): R | Pending<R> {
+	if (typeof r !== "object" || r === null) return r as R;
+	if (!isSuspendCall(r, where)) return r as R;
+	const it = (r as Suspend<R>)[Symbol.iterator]() as Iterator<
+		unknown,
+		R,
+		unknown
+	>;
+	const res = it.next();
+	if (res.done === true) return res.value;
+	return new Pending(it, res.value);
+}

@@ -3,7 +3,11 @@
  * each inner flow is collected to its end before the next upstream value is taken.
  */
 import type { Suspend } from "../../intrinsics/instruction.js";
-import { isSuspendCall, type SuspendFn } from "../../intrinsics/suspend-fn.js";
+import {
+	Pending,
+	type SuspendFn,
+	settle,
+} from "../../intrinsics/suspend-fn.js";
 import {
 	AbstractCollector,
 	collectTo,
@@ -30,8 +34,8 @@ export function flatMapConcat<T, R>(
 			return up[collectTo](
 				new (class extends AbstractCollector<T> {
 					emit(value: T): Suspend<void> {
-						const r = f(value);
-						if (isSuspendCall(r, "Flow.flatMapConcat") && !(collectTo in r))
+						const r = settle(f(value), "Flow.flatMapConcat");
+						if (r instanceof Pending)
 							return emitAllAfter(r as Suspend<FlowSource<R>>, down);
 						return (r as FlowSource<R>)[collectTo](down);
 					}

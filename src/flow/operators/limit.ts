@@ -5,9 +5,10 @@
  */
 import type { Suspend } from "../../intrinsics/instruction.js";
 import {
-	isSuspendCall,
+	Pending,
 	type SuspendFn,
 	type SuspendFnOn,
+	settle,
 } from "../../intrinsics/suspend-fn.js";
 import { abortFlow, checkOwnership } from "../abort.js";
 import {
@@ -97,8 +98,8 @@ export function dropWhile<T>(
 				new (class extends AbstractCollector<T> {
 					emit(value: T): Suspend<void> {
 						if (matched) return down.emit(value);
-						const r = p(value);
-						if (isSuspendCall(r, "Flow.dropWhile"))
+						const r = settle(p(value), "Flow.dropWhile");
+						if (r instanceof Pending)
 							return dropWhileSlow(r, value, down, stop);
 						if (r === true) return DONE;
 						matched = true;
@@ -131,9 +132,9 @@ export function transformWhile<T, R>(
 				yield* up[collectTo](
 					new (class extends AbstractCollector<T> {
 						emit(value: T): Suspend<void> {
-							const r = f.call(safe, value, safe);
+							const r = settle(f.call(safe, value, safe), where);
 							if (r === true) return DONE;
-							if (isSuspendCall(r, where)) return continueOrAbort(r, owner);
+							if (r instanceof Pending) return continueOrAbort(r, owner);
 							throw abortFlow(owner);
 						}
 					})(),
@@ -167,9 +168,9 @@ export function takeWhile<T>(
 				yield* up[collectTo](
 					new (class extends AbstractCollector<T> {
 						emit(value: T): Suspend<void> {
-							const r = p(value);
+							const r = settle(p(value), "Flow.takeWhile");
 							if (r === true) return down.emit(value);
-							if (isSuspendCall(r, "Flow.takeWhile"))
+							if (r instanceof Pending)
 								return emitWhileTrue(r, value, down, owner);
 							throw abortFlow(owner);
 						}

@@ -5,9 +5,10 @@
  */
 import type { Suspend } from "../../intrinsics/instruction.js";
 import {
-	isSuspendCall,
+	Pending,
 	type SuspendFn,
 	type SuspendFnOn,
+	settle,
 } from "../../intrinsics/suspend-fn.js";
 import {
 	AbstractCollector,
@@ -44,9 +45,8 @@ class MapCollector<T, R> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.f(value);
-		if (isSuspendCall(r, "Flow.map"))
-			return emitAfter(r as Suspend<R>, this.down);
+		const r = settle(this.f(value), "Flow.map");
+		if (r instanceof Pending) return emitAfter(r as Suspend<R>, this.down);
 		return this.down.emit(r as R);
 	}
 }
@@ -78,10 +78,10 @@ class FilterCollector<T> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.p(value);
+		const r = settle(this.p(value), this.where);
 		if (r === this.expected) return this.down.emit(value);
 		if (typeof r === "boolean") return DONE;
-		if (isSuspendCall(r, this.where))
+		if (r instanceof Pending)
 			return emitIfTrue(r, value, this.expected, this.down);
 		return (r === true) === this.expected ? this.down.emit(value) : DONE;
 	}
@@ -115,9 +115,9 @@ class MapNotNullCollector<T, R> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.f(value);
+		const r = settle(this.f(value), "Flow.mapNotNull");
 		if (r === null || r === undefined) return DONE;
-		if (isSuspendCall(r, "Flow.mapNotNull"))
+		if (r instanceof Pending)
 			return emitIfNotNull(r as Suspend<R | null | undefined>, this.down);
 		return this.down.emit(r as R);
 	}
@@ -150,9 +150,8 @@ class OnEachCollector<T> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.f(value);
-		if (isSuspendCall(r, "Flow.onEach"))
-			return emitAfterCall(r, value, this.down);
+		const r = settle(this.f(value), "Flow.onEach");
+		if (r instanceof Pending) return emitAfterCall(r, value, this.down);
 		return this.down.emit(value);
 	}
 }
@@ -174,8 +173,11 @@ class TransformCollector<T, R> extends AbstractCollector<T> {
 		super();
 	}
 	emit(value: T): Suspend<void> {
-		const r = this.f.call(this.receiver, value, this.receiver);
-		if (isSuspendCall(r, this.where)) return r as Suspend<void>;
+		const r = settle(
+			this.f.call(this.receiver, value, this.receiver),
+			this.where,
+		);
+		if (r instanceof Pending) return r as Suspend<void>;
 		return DONE;
 	}
 }
@@ -242,8 +244,8 @@ export function runningFold<T, R>(
 			yield* up[collectTo](
 				new (class extends AbstractCollector<T> {
 					emit(value: T): Suspend<void> {
-						const r = op(acc, value);
-						if (isSuspendCall(r, where))
+						const r = settle(op(acc, value), where);
+						if (r instanceof Pending)
 							return accumulateThenEmit(r as Suspend<R>, set, down);
 						acc = r as R;
 						return down.emit(acc);
@@ -274,8 +276,8 @@ export function runningReduce<T>(
 							acc = value;
 							return down.emit(value);
 						}
-						const r = op(acc, value);
-						if (isSuspendCall(r, "Flow.runningReduce"))
+						const r = settle(op(acc, value), "Flow.runningReduce");
+						if (r instanceof Pending)
 							return accumulateThenEmit(r as Suspend<T>, set, down);
 						acc = r as T;
 						return down.emit(acc);
