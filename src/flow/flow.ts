@@ -6,6 +6,10 @@
  * hot flows' public classes go (after `Flow`, in this file).
  */
 
+import {
+	type CoroutineContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
 	checkSuspendFn,
@@ -27,6 +31,12 @@ import {
 	DONE,
 	type FlowSource,
 } from "./collector.js";
+import { asAsyncIterable } from "./interop/as-async-iterable.js";
+import {
+	AsyncIterableSource,
+	type ReadableStreamLike,
+	ReadableStreamSource,
+} from "./interop/async-iterable-source.js";
 import { flatMapConcat, flattenConcat } from "./operators/concat.js";
 import { onCompletion, onEmpty, onStart } from "./operators/emitters.js";
 import { catchError, retryWhen } from "./operators/errors.js";
@@ -357,6 +367,20 @@ export abstract class Flow<T> implements FlowSource<T> {
 			return this;
 		return wrap(new CancellableSource(this));
 	}
+	/**
+	 * The flow as an async iterable, for `for await` in plain async code. It is collected in a new
+	 * coroutine (a child of `context`'s Job if it has one) that hands over one value per `next()`
+	 * and waits for the next call: nothing is buffered. A `break` cancels the collection and
+	 * resolves once its `finally` blocks ran; a failure rejects `next()`.
+	 *
+	 * @example
+	 * for await (const user of users.asAsyncIterable()) console.log(user.name);
+	 */
+	asAsyncIterable(
+		context: CoroutineContext = EmptyCoroutineContext,
+	): AsyncIterable<T> {
+		return asAsyncIterable(this, context);
+	}
 	/** `op(this)`: chains a user-defined operator. */
 	let<R>(op: (flow: this) => R): R {
 		return op(this);
@@ -446,9 +470,33 @@ export function emptyFlow<T = never>(): Flow<T> {
 	return EMPTY as Flow<T>;
 }
 
-/** A flow of an iterable's values: Kotlin's `(1..3).asFlow()` is `asFlow([1, 2, 3])`. */
-export function asFlow<T>(source: Iterable<T>): Flow<T> {
-	return wrap(new IterableSource(source));
+/**
+ * A flow of a source's values: an iterable (Kotlin's `(1..3).asFlow()` is `asFlow([1, 2, 3])`),
+ * an async iterable (async generators, Node `Readable`) or a web `ReadableStream`.
+ *
+ * Iterables emit synchronously and do not check cancellation per value (`cancellable()` adds it).
+ * Async sources wait for each `next()` (cancellable at once) and, when the collection ends early,
+ * call the iterator's `return()` (a stream reader's `cancel()`).
+ *
+ * @example
+ * const lines = asFlow(createReadStream("log.txt").pipe(split())).filter((l) => l.includes("ERROR"));
+ */
+export function asFlow<T>(
+	source: Iterable<T> | AsyncIterable<T> | ReadableStreamLike<T>,
+): Flow<T> {
+	if (source !== null && source !== undefined) {
+		if (typeof (source as Iterable<T>)[Symbol.iterator] === "function")
+			return wrap(new IterableSource(source as Iterable<T>));
+		if (
+			typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === "function"
+		)
+			return wrap(new AsyncIterableSource(source as AsyncIterable<T>));
+		if (typeof (source as ReadableStreamLike<T>).getReader === "function")
+			return wrap(new ReadableStreamSource(source as ReadableStreamLike<T>));
+	}
+	throw new TypeError(
+		`asFlow(source): expected an iterable, an async iterable or a ReadableStream, got ${source === null ? "null" : typeof source}`,
+	);
 }
 
 /**
