@@ -6,6 +6,8 @@
  * hot flows' public classes go (after `Flow`, in this file).
  */
 
+import { BufferOverflow } from "../channels/buffer-overflow.js";
+import { Channel } from "../channels/channel.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -24,6 +26,8 @@ import {
 	IterableSource,
 	SafeFlowSource,
 } from "./builders.js";
+import { buffer, flowOn } from "./channel-flow/buffer.js";
+import { ChannelFlowSource } from "./channel-flow/channel-flow.js";
 import {
 	AbstractCollector,
 	type FlowCollector as Collector,
@@ -361,6 +365,30 @@ export abstract class Flow<T> implements FlowSource<T> {
 	flattenConcat<R>(this: Flow<Flow<R>>): Flow<R> {
 		return wrap(flattenConcat<R>(this));
 	}
+	/**
+	 * Runs the upstream in its own coroutine that sends into a channel of `capacity` (default
+	 * `Channel.BUFFERED`, 64), so producer and collector run concurrently. `onBufferOverflow`
+	 * chooses what a full buffer does. Adjacent `buffer`/`conflate`/`flowOn`/`channelFlow` fuse
+	 * into one coroutine and one channel.
+	 */
+	buffer(
+		capacity: number = Channel.BUFFERED,
+		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
+	): Flow<T> {
+		return wrap(buffer(this, capacity, onBufferOverflow));
+	}
+	/** `buffer(Channel.CONFLATED)`: a slow collector gets the latest value, skipping older ones. */
+	conflate(): Flow<T> {
+		return wrap(buffer(this, Channel.CONFLATED, BufferOverflow.SUSPEND));
+	}
+	/**
+	 * Runs the upstream (the operators before this one) in `context`: in place when `context` adds
+	 * nothing to the collector's context, else in a coroutine of its own sending through a
+	 * channel. A Job in `context` is a TypeError.
+	 */
+	flowOn(context: CoroutineContext): Flow<T> {
+		return wrap(flowOn(this, context));
+	}
 	/** Checks the collector's cancellation before each value (for `flowOf`/`asFlow` sources). */
 	cancellable(): Flow<T> {
 		if (this instanceof SourceFlow && this.source instanceof CancellableSource)
@@ -425,6 +453,11 @@ class SourceFlow<T> extends Flow<T> {
 
 function wrap<T>(source: FlowSource<T>): Flow<T> {
 	return new SourceFlow(source);
+}
+
+function isCancellableSource(s: FlowSource<unknown>): boolean {
+	// Channel flows check cancellation at every send: kotlinx's `CancellableFlow` marker.
+	return s instanceof CancellableSource || s instanceof ChannelFlowSource;
 }
 
 function identity<T>(v: T): T {
