@@ -51,12 +51,15 @@ export type { FlowSource } from "./flow/collector.js";
 export {
 	AbstractFlow,
 	asFlow,
+	combine,
+	DEFAULT_CONCURRENCY,
 	emptyFlow,
 	Flow,
 	FlowCollector,
 	flow,
 	flowOf,
 	type IndexedValue,
+	merge,
 } from "./flow/flow.js";
 // interop and entry points (src/interop, src/main)
 export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";

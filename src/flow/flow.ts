@@ -8,6 +8,7 @@
 
 import { BufferOverflow } from "../channels/buffer-overflow.js";
 import { Channel } from "../channels/channel.js";
+import type { ReceiveChannel } from "../channels/channel-types.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -15,6 +16,7 @@ import {
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
 	checkSuspendFn,
+	isSuspendCall,
 	type SuspendFn,
 	type SuspendFnOn,
 } from "../intrinsics/suspend-fn.js";
@@ -27,7 +29,18 @@ import {
 	SafeFlowSource,
 } from "./builders.js";
 import { buffer, flowOn } from "./channel-flow/buffer.js";
-import { ChannelFlowSource } from "./channel-flow/channel-flow.js";
+import {
+	ChannelFlowOperator,
+	ChannelFlowSource,
+} from "./channel-flow/channel-flow.js";
+import { TransformLatestSource } from "./channel-flow/latest.js";
+import { MergeAllSource, MergeSource } from "./channel-flow/merge.js";
+import { debounce, sample } from "./channel-flow/time.js";
+import {
+	combineInternal,
+	combine as combineSource,
+	zip,
+} from "./channel-flow/zip.js";
 import {
 	AbstractCollector,
 	type FlowCollector as Collector,
@@ -389,6 +402,152 @@ export abstract class Flow<T> implements FlowSource<T> {
 	flowOn(context: CoroutineContext): Flow<T> {
 		return wrap(flowOn(this, context));
 	}
+	/**
+	 * For each value, cancels the transform still running for the previous one (and waits for
+	 * it), then runs `f`, which may emit (RxJS: `switchMap` with emissions).
+	 */
+	transformLatest<R>(f: SuspendFnOn<FlowCollector<R>, [T], void>): Flow<R> {
+		checkSuspendFn(f, "Flow.transformLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(this, f, "Flow.transformLatest"),
+		);
+	}
+	/** Maps each value; a new value cancels the mapping of the previous one. */
+	mapLatest<R>(f: (value: T) => Suspend<R>): Flow<R>;
+	mapLatest<R>(f: (value: T) => R | Suspend<R>): Flow<R>;
+	mapLatest<R>(f: (value: T) => R): Flow<R>;
+	mapLatest<R>(f: SuspendFn<[T], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.mapLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(
+				this,
+				mapLatestTransform(f),
+				"Flow.mapLatest",
+			),
+		);
+	}
+	/** Collects the flow `f` returns for the latest value, cancelling the previous one (RxJS: `switchMap`). */
+	flatMapLatest<R>(f: (value: T) => Suspend<Flow<R>>): Flow<R>;
+	flatMapLatest<R>(f: (value: T) => Flow<R> | Suspend<Flow<R>>): Flow<R>;
+	flatMapLatest<R>(f: (value: T) => Flow<R>): Flow<R>;
+	flatMapLatest<R>(f: SuspendFn<[T], Flow<R>>): Flow<R> {
+		checkSuspendFn(f, "Flow.flatMapLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(
+				this,
+				flatMapLatestTransform(f),
+				"Flow.flatMapLatest",
+			),
+		);
+	}
+	/**
+	 * Collects with `action`; a new value cancels the action still running for the previous one
+	 * (kotlinx: `mapLatest(action).buffer(0).collect()`).
+	 */
+	collectLatest(action: SuspendFn<[T], void>): Suspend<void> {
+		checkSuspendFn(action, "Flow.collectLatest(action)");
+		const latest = new TransformLatestSource<T, void>(
+			this,
+			mapLatestTransform(action),
+			"Flow.collectLatest",
+		);
+		return latest
+			.fuse(EmptyCoroutineContext, 0)
+			[collectTo](new terminal.NopCollector());
+	}
+	/**
+	 * Collects the flows `f` returns, up to `concurrency` (default 16) at once, merging their
+	 * values as they come (RxJS: `mergeMap`).
+	 */
+	flatMapMerge<R>(f: (value: T) => Suspend<Flow<R>>): Flow<R>;
+	flatMapMerge<R>(f: (value: T) => Flow<R> | Suspend<Flow<R>>): Flow<R>;
+	flatMapMerge<R>(f: (value: T) => Flow<R>): Flow<R>;
+	flatMapMerge<R>(
+		concurrency: number,
+		f: (value: T) => Suspend<Flow<R>>,
+	): Flow<R>;
+	flatMapMerge<R>(
+		concurrency: number,
+		f: (value: T) => Flow<R> | Suspend<Flow<R>>,
+	): Flow<R>;
+	flatMapMerge<R>(concurrency: number, f: (value: T) => Flow<R>): Flow<R>;
+	flatMapMerge<R>(
+		a: number | SuspendFn<[T], Flow<R>>,
+		b?: SuspendFn<[T], Flow<R>>,
+	): Flow<R> {
+		const [concurrency, f] =
+			typeof a === "number" ? [a, b] : [DEFAULT_CONCURRENCY, a];
+		checkSuspendFn(f, "Flow.flatMapMerge(concurrency, transform)");
+		return this.map(f as SuspendFn<[T], Flow<R>>).flattenMerge(concurrency);
+	}
+	/** Collects up to `concurrency` (default 16) inner flows at once, merging their values. */
+	flattenMerge<R>(
+		this: Flow<Flow<R>>,
+		concurrency: number = DEFAULT_CONCURRENCY,
+	): Flow<R> {
+		if (!(concurrency > 0)) {
+			throw new RangeError(
+				`Expected positive concurrency level, but had ${concurrency}`,
+			);
+		}
+		if (concurrency === 1) return this.flattenConcat();
+		return wrap(new MergeSource<R>(this, concurrency));
+	}
+	/**
+	 * Pairs the n-th value of this flow with the n-th of `other`; ends with the shorter flow,
+	 * stopping the other one.
+	 */
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => Suspend<R>): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => R | Suspend<R>): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => R): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: SuspendFn<[T, U], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.zip(other, transform)");
+		return wrap(zip(this, other, f));
+	}
+	/** Emits `f` of the latest values of this flow and `other` whenever either emits (once both have). */
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => Suspend<R>): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => R | Suspend<R>): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => R): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: SuspendFn<[T, U], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.combine(other, transform)");
+		return wrap(
+			combineSource([this, other], f as (...v: unknown[]) => R, "Flow.combine"),
+		);
+	}
+	/** As `combine`, with a transform that emits (`this` is the collector). */
+	combineTransform<U, R>(
+		other: Flow<U>,
+		f: SuspendFnOn<FlowCollector<R>, [T, U], void>,
+	): Flow<R> {
+		checkSuspendFn(f, "Flow.combineTransform(other, transform)");
+		return wrap(combineTransform<R>([this, other], f as never));
+	}
+	/**
+	 * Emits a value only after `timeout` ms (a number, or a function of the value) without a newer
+	 * one; the last value is always emitted.
+	 */
+	debounce(timeout: number | ((value: T) => number)): Flow<T> {
+		if (typeof timeout === "number") {
+			if (!(timeout >= 0))
+				throw new RangeError("Debounce timeout should not be negative");
+			if (timeout === 0) return this;
+			return wrap(debounce(this, () => timeout));
+		}
+		checkSuspendFn(timeout, "Flow.debounce(timeout)");
+		return wrap(debounce(this, timeout));
+	}
+	/** Emits the latest value, if a new one came, every `periodMillis` ms. */
+	sample(periodMillis: number): Flow<T> {
+		return wrap(sample(this, periodMillis));
+	}
+	/** Starts collecting in a new coroutine of `scope` that sends into the returned channel. */
+	produceIn(scope: CoroutineScope): ReceiveChannel<T> {
+		const source =
+			this instanceof SourceFlow && this.source instanceof ChannelFlowSource
+				? (this.source as ChannelFlowSource<T>)
+				: new ChannelFlowOperator<T>(this);
+		return source.produceImpl(scope);
+	}
 	/** Checks the collector's cancellation before each value (for `flowOf`/`asFlow` sources). */
 	cancellable(): Flow<T> {
 		if (this instanceof SourceFlow && this.source instanceof CancellableSource)
@@ -460,6 +619,46 @@ function isCancellableSource(s: FlowSource<unknown>): boolean {
 	return s instanceof CancellableSource || s instanceof ChannelFlowSource;
 }
 
+/** The default `concurrency` of `flatMapMerge` and `flattenMerge`, as kotlinx's `DEFAULT_CONCURRENCY`. */
+export const DEFAULT_CONCURRENCY = 16;
+
+type Gen<R = void> = Generator<never, R, unknown>;
+
+function mapLatestTransform<T, R>(
+	f: SuspendFn<[T], R>,
+): SuspendFnOn<FlowCollector<R>, [T], void> {
+	return function* (this: FlowCollector<R>, value: T): Gen {
+		let r: unknown = f(value);
+		if (isSuspendCall(r, "Flow.mapLatest")) r = yield* r as Gen<unknown>;
+		yield* this.emit(r as R) as Gen;
+	};
+}
+
+function flatMapLatestTransform<T, R>(
+	f: SuspendFn<[T], Flow<R>>,
+): SuspendFnOn<FlowCollector<R>, [T], void> {
+	return function* (this: FlowCollector<R>, value: T): Gen {
+		let r: unknown = f(value);
+		if (isSuspendCall(r, "Flow.flatMapLatest")) r = yield* r as Gen<unknown>;
+		yield* (r as Flow<R>)[collectTo](this) as Gen;
+	};
+}
+
+function combineTransform<R>(
+	flows: readonly FlowSource<unknown>[],
+	f: SuspendFnOn<FlowCollector<R>, unknown[], void>,
+): FlowSource<R> {
+	return wrap(
+		new SafeFlowSource<R>(function* () {
+			const collector = this;
+			yield* combineInternal(flows, function* (values): Gen {
+				const r = f.call(collector, ...values, collector);
+				if (isSuspendCall(r, "combineTransform")) yield* r as Gen<unknown>;
+			});
+		}),
+	);
+}
+
 function identity<T>(v: T): T {
 	return v;
 }
@@ -489,6 +688,38 @@ function primitiveTypeOf(klass: unknown): string | undefined {
 export function flow<T>(block: FlowBlock<T>): Flow<T> {
 	checkSuspendFn(block, "flow(block)");
 	return wrap(new SafeFlowSource(block));
+}
+
+/**
+ * Merges the values of all `flows`, collected concurrently, as they come (RxJS: `merge`).
+ *
+ * @example
+ * yield* merge(clicks, keys).collect((e) => handle(e));
+ */
+export function merge<T>(...flows: Flow<T>[]): Flow<T> {
+	if (flows.length === 0) return emptyFlow();
+	if (flows.length === 1) return flows[0] as Flow<T>;
+	return wrap(new MergeAllSource<T>(flows));
+}
+
+/**
+ * Emits `transform` of the latest values of all flows whenever one emits, once each has
+ * emitted (RxJS: `combineLatest`): `combine(a, b, (x, y) => x + y)`.
+ */
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => Suspend<R>]
+): Flow<R>;
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => R | Suspend<R>]
+): Flow<R>;
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => R]
+): Flow<R>;
+export function combine(...args: unknown[]): Flow<unknown> {
+	const transform = args[args.length - 1];
+	checkSuspendFn(transform, "combine(...flows, transform)");
+	const flows = args.slice(0, -1) as Flow<unknown>[];
+	return wrap(combineSource(flows, transform as (...v: unknown[]) => unknown));
 }
 
 /** A flow of the given values (no cancellation check per value; see `cancellable()`). */

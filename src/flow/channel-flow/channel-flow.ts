@@ -101,25 +101,15 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 		return this.capacity === OPTIONAL_CHANNEL ? BUFFERED : this.capacity;
 	}
 
-	/**
-	 * Starts the producer in `scope` (ATOMIC, as kotlinx): returns the channel it fills. Cancelling
-	 * the channel cancels the producer; the producer's end closes the channel with its cause.
-	 */
+	/** Starts the producer in `scope`: returns the channel it fills. */
 	produceImpl(scope: CoroutineScope): Channel<T> {
-		const channel = Channel<T>(this.produceCapacity, this.onBufferOverflow);
-		const self = this;
-		const job = scope.launch(this.context, CoroutineStart.ATOMIC, function* () {
-			yield* self.collectToChannel(channel, this) as Gen;
-		});
-		job.invokeOnCompletion((cause) => {
-			channel.close(cause);
-		});
-		const cancel = channel.cancel.bind(channel);
-		channel.cancel = (cause) => {
-			cancel(cause);
-			job.cancel(cause);
-		};
-		return channel;
+		return launchProducer(
+			scope,
+			this.context,
+			this.produceCapacity,
+			this.onBufferOverflow,
+			(channel, producerScope) => this.collectToChannel(channel, producerScope),
+		);
 	}
 
 	[collectTo](collector: FlowCollector<T>): Suspend<void> {
@@ -128,6 +118,34 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 			yield* emitAllChannel(collector, self.produceImpl(this), true);
 		});
 	}
+}
+
+/**
+ * kotlinx's `produce` as the flow operators use it: a child of `scope` started ATOMIC that runs
+ * `body` with the channel, which closes with the producer's end (its failure or cancellation as
+ * the cause). Cancelling the channel (the consumer is done) cancels the producer.
+ */
+export function launchProducer<T>(
+	scope: CoroutineScope,
+	context: CoroutineContext,
+	capacity: number,
+	onBufferOverflow: BufferOverflow,
+	body: (channel: SendChannel<T>, scope: CoroutineScope) => Suspend<void>,
+	onUndeliveredElement?: (element: T) => void,
+): Channel<T> {
+	const channel = Channel<T>(capacity, onBufferOverflow, onUndeliveredElement);
+	const job = scope.launch(context, CoroutineStart.ATOMIC, function* () {
+		yield* body(channel, this) as Gen;
+	});
+	job.invokeOnCompletion((cause) => {
+		channel.close(cause);
+	});
+	const cancel = channel.cancel.bind(channel);
+	channel.cancel = (cause) => {
+		cancel(cause);
+		job.cancel(cause);
+	};
+	return channel;
 }
 
 function sameContext(a: CoroutineContext, b: CoroutineContext): boolean {
