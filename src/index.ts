@@ -52,6 +52,7 @@ export {
 	AbstractFlow,
 	asFlow,
 	combine,
+	consumeAsFlow,
 	DEFAULT_CONCURRENCY,
 	emptyFlow,
 	Flow,
@@ -60,6 +61,7 @@ export {
 	flowOf,
 	type IndexedValue,
 	merge,
+	receiveAsFlow,
 } from "./flow/flow.js";
 // interop and entry points (src/interop, src/main)
 export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";

@@ -22,6 +22,7 @@ import {
 } from "../intrinsics/suspend-fn.js";
 import type { Job } from "../job/job.js";
 import type { CoroutineScope } from "../scope/coroutine-scope.js";
+import { checkTime } from "../time/check-time.js";
 import {
 	CancellableSource,
 	type FlowBlock,
@@ -29,13 +30,14 @@ import {
 	SafeFlowSource,
 } from "./builders.js";
 import { buffer, flowOn } from "./channel-flow/buffer.js";
+import { ChannelAsFlowSource } from "./channel-flow/channel-as-flow.js";
 import {
 	ChannelFlowOperator,
 	ChannelFlowSource,
 } from "./channel-flow/channel-flow.js";
 import { TransformLatestSource } from "./channel-flow/latest.js";
 import { MergeAllSource, MergeSource } from "./channel-flow/merge.js";
-import { debounce, sample } from "./channel-flow/time.js";
+import { debounce, sample, timeout } from "./channel-flow/time.js";
 import {
 	combineInternal,
 	combine as combineSource,
@@ -65,6 +67,7 @@ import {
 	transformWhile,
 } from "./operators/limit.js";
 import {
+	chunked,
 	distinctUntilChangedBy,
 	filter,
 	type IndexedValue,
@@ -536,6 +539,19 @@ export abstract class Flow<T> implements FlowSource<T> {
 		checkSuspendFn(timeout, "Flow.debounce(timeout)");
 		return wrap(debounce(this, timeout));
 	}
+	/**
+	 * Fails with `TimeoutCancellationException("Timed out waiting for N ms")` when the upstream
+	 * emits nothing for `timeMillis` ms (from the start, or since the previous value).
+	 */
+	timeout(timeMillis: number): Flow<T> {
+		return wrap(
+			timeout(this, checkTime(timeMillis, "Flow.timeout(timeMillis)")),
+		);
+	}
+	/** Groups the values into arrays of `size`; the last one may be shorter. */
+	chunked(size: number): Flow<T[]> {
+		return wrap(chunked(this, size));
+	}
 	/** Emits the latest value, if a new one came, every `periodMillis` ms. */
 	sample(periodMillis: number): Flow<T> {
 		return wrap(sample(this, periodMillis));
@@ -720,6 +736,28 @@ export function combine(...args: unknown[]): Flow<unknown> {
 	checkSuspendFn(transform, "combine(...flows, transform)");
 	const flows = args.slice(0, -1) as Flow<unknown>[];
 	return wrap(combineSource(flows, transform as (...v: unknown[]) => unknown));
+}
+
+/**
+ * The elements of `channel` as a flow (kotlinx's `ReceiveChannel.receiveAsFlow()`): every collector
+ * receives from the channel, so several collectors share its elements. Not consumed: the channel
+ * stays open when a collection stops early.
+ *
+ * A function rather than a channel method: channels sit below flows and cannot construct one.
+ *
+ * @example
+ * const events = receiveAsFlow(channel).map(parse);
+ */
+export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	return wrap(new ChannelAsFlowSource(channel, false));
+}
+
+/**
+ * As {@link receiveAsFlow}, but the flow can be collected once (`IllegalStateException` on the
+ * second collection) and cancels the channel when the collection ends.
+ */
+export function consumeAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	return wrap(new ChannelAsFlowSource(channel, true));
 }
 
 /** A flow of the given values (no cancellation check per value; see `cancellable()`). */

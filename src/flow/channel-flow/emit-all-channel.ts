@@ -1,5 +1,5 @@
 /**
- * kotlinx's `emitAllImpl`: emits every element of a channel until it is closed (rethrowing its
+ * kotlinx's `emitAllImpl` (below the flow protocol: it takes any object with `emit`): emits every element of a channel until it is closed (rethrowing its
  * close cause), then — `consume` — cancels the channel, with the failure as cause when the
  * emission failed.
  */
@@ -9,12 +9,11 @@ import {
 	isCancellation,
 } from "../../errors/exceptions.js";
 import type { Suspend } from "../../intrinsics/instruction.js";
-import type { FlowCollector } from "../collector.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
 
 export function* emitAllChannel<T>(
-	collector: FlowCollector<T>,
+	collector: { emit(value: T): Suspend<void> },
 	channel: ReceiveChannel<T>,
 	consume: boolean,
 ): Gen {
@@ -49,6 +48,3 @@ function cancellationOf(cause: unknown): CancellationException | undefined {
 		},
 	);
 }
-
-/** The type of a suspend call's result (for the `yield*` casts above). */
-export type SuspendResult<S> = S extends Suspend<infer R> ? R : never;

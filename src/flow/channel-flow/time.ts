@@ -1,5 +1,6 @@
 /**
  * Time-based operators (kotlinx `flow/operators/Delay.kt`): `debounce`, `sample`, `timeout`.
+ * A timeout is a `TimeoutCancellationException` ("Timed out waiting for N ms", as `withTimeout`).
  *
  * kotlinx writes `debounce` and `sample` as a `select` between the upstream's channel and a timer.
  * Here the collector waits for the channel under `withTimeoutOrNull`: a timeout is the timer's
@@ -12,6 +13,7 @@ import { BufferOverflow } from "../../channels/buffer-overflow.js";
 import type { Channel } from "../../channels/channel.js";
 import { ChannelResult } from "../../channels/channel-result.js";
 import { EmptyCoroutineContext } from "../../context/coroutine-context.js";
+import { TimeoutCancellationException } from "../../errors/exceptions.js";
 import type { Suspend } from "../../intrinsics/instruction.js";
 import type { CoroutineScope } from "../../scope/coroutine-scope.js";
 import { coroutineScope } from "../../scope/scoping-functions.js";
@@ -151,6 +153,33 @@ export function sample<T>(
 						if (e !== null) throw e;
 						return;
 					}
+				}
+			}) as Gen;
+		},
+	};
+}
+
+/** `timeout(ms)`: fails with `TimeoutCancellationException` when the upstream is silent for `ms`. */
+export function timeout<T>(up: FlowSource<T>, ms: number): FlowSource<T> {
+	return {
+		[collectTo](down: FlowCollector<T>): Suspend<void> {
+			return coroutineScope(function* (): Gen {
+				if (ms <= 0)
+					throw new TimeoutCancellationException("Timed out immediately");
+				const values = new TimedReceiver(this, up, 0);
+				for (;;) {
+					const r = yield* values.receive(ms);
+					if (r === TIMED_OUT) {
+						throw new TimeoutCancellationException(
+							`Timed out waiting for ${ms} ms`,
+						);
+					}
+					if (!r.isSuccess) {
+						const e = r.exceptionOrNull();
+						if (e !== null) throw e;
+						return;
+					}
+					yield* down.emit(r.getOrThrow()) as Gen;
 				}
 			}) as Gen;
 		},
