@@ -19,8 +19,22 @@ const SYSTEMS = [
 	// Its cost per task grows with the number of tasks: at full size one workload takes minutes.
 	{ id: "effection", label: "effection (sizes /10)" },
 	{ id: "async", label: "async/await" },
+	// Peers of the flow workloads only.
+	{ id: "rxjs", label: "RxJS 7" },
+	{ id: "generators", label: "sync generators" },
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
+
+const FLOW_WORKLOADS: readonly Workload[] = [
+	"flow-pipeline",
+	"flow-suspending",
+];
+/** Whether `system` runs `workload` (RxJS and generators only the flow ones, effection not them). */
+function takesPart(system: SystemId, workload: Workload): boolean {
+	const flowOnly = system === "rxjs" || system === "generators";
+	if (FLOW_WORKLOADS.includes(workload)) return system !== "effection";
+	return !flowOnly;
+}
 
 const { values: opts } = parseArgs({
 	options: {
@@ -108,12 +122,14 @@ for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
 	for (let i = 0; i < runs; i++) {
 		for (const system of SYSTEMS) {
+			if (!takesPart(system.id, workload)) continue;
 			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
 	for (const system of SYSTEMS) {
 		const all = results.get(system.id)!;
+		if (all.length === 0) continue;
 		const m = median(all);
 		bySystem.set(system.id, m);
 		const values = all.map((r) => r.value);
@@ -132,7 +148,8 @@ for (const workload of workloads) {
 	medians.set(workload, bySystem);
 	const k = bySystem.get("kocoro")!;
 	const cells = SYSTEMS.map((s) => {
-		const r = bySystem.get(s.id)!;
+		const r = bySystem.get(s.id);
+		if (r === undefined) return "—";
 		return s.id === "kocoro"
 			? `**${fmt(r.value)}**`
 			: `${fmt(r.value)} (${ratio(k, r, workload)})`;
@@ -235,6 +252,21 @@ function judgeTargets(): Verdict[] {
 			"memory: nothing retained after cancellation",
 			`${fmt(retained)} B/coroutine left, ${alive} of ${num(mem, EXTRA.sampleSize)} sampled jobs alive`,
 			alive === 0 && retained <= mem.value / 100,
+		);
+	}
+	const fp = get("flow-pipeline", "kocoro");
+	if (fp !== undefined) {
+		const rx = get("flow-pipeline", "rxjs")!;
+		const asyncGen = get("flow-pipeline", "async")!;
+		add(
+			"flow-pipeline at least RxJS's rate",
+			`${fmt(fp.value)} M/s, ${fmt(advantage(fp, rx))}× RxJS`,
+			advantage(fp, rx) >= 1,
+		);
+		add(
+			"flow-pipeline ≥ 5× the async-generator pipeline",
+			`${fmt(advantage(fp, asyncGen))}×`,
+			advantage(fp, asyncGen) >= 5,
 		);
 	}
 	return verdicts;
