@@ -258,7 +258,22 @@ export function flowPipelineSum(n: number): number {
 export async function reportFlowRate(
 	run: (n: number) => Promise<number> | number,
 	scale: number,
+	extra?: Record<string, number>,
 ): Promise<void> {
+	const rate = await flowRate(run, scale);
+	report({
+		value: rate,
+		unit: "M values/s",
+		lowerIsBetter: false,
+		...(extra === undefined ? {} : { extra }),
+	});
+}
+
+/** The rate (M values/s) of a flow pipeline, after two warm-up runs; checks its sum. */
+export async function flowRate(
+	run: (n: number) => Promise<number> | number,
+	scale: number,
+): Promise<number> {
 	const n = scaled(FLOW_SIZE, scale);
 	let sum = 0;
 	const ms = await timed(async (k) => {
@@ -268,5 +283,5 @@ export async function reportFlowRate(
 		sum === flowPipelineSum(n),
 		`the pipeline summed ${sum}, expected ${flowPipelineSum(n)}`,
 	);
-	report({ value: n / ms / 1000, unit: "M values/s", lowerIsBetter: false });
+	return n / ms / 1000;
 }
