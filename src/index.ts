@@ -52,6 +52,8 @@ export type { FlowSource } from "./flow/collector.js";
 export {
 	AbstractFlow,
 	asFlow,
+	callbackFlow,
+	channelFlow,
 	combine,
 	consumeAsFlow,
 	DEFAULT_CONCURRENCY,
