@@ -19,6 +19,9 @@ const SYSTEMS = [
 	// Its cost per task grows with the number of tasks: at full size one workload takes minutes.
 	{ id: "effection", label: "effection (sizes /10)" },
 	{ id: "async", label: "async/await" },
+	// Peers of the flow workloads only.
+	{ id: "rxjs", label: "RxJS 7" },
+	{ id: "generators", label: "sync generators" },
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
 /** Workloads some peers have no construct for: their cells show "—". */
@@ -30,6 +33,17 @@ const SKIP: Partial<Record<Workload, readonly SystemId[]>> = {
 	"mutex-handoff": ["effection"],
 };
 const runs_ = (w: Workload, s: SystemId) => !SKIP[w]?.includes(s);
+
+const FLOW_WORKLOADS: readonly Workload[] = [
+	"flow-pipeline",
+	"flow-suspending",
+];
+/** Whether `system` runs `workload` (RxJS and generators only the flow ones, effection not them). */
+function takesPart(system: SystemId, workload: Workload): boolean {
+	const flowOnly = system === "rxjs" || system === "generators";
+	if (FLOW_WORKLOADS.includes(workload)) return system !== "effection";
+	return !flowOnly;
+}
 
 const { values: opts } = parseArgs({
 	options: {
@@ -119,6 +133,8 @@ for (const workload of workloads) {
 		for (const system of SYSTEMS) {
 			if (runs_(workload, system.id))
 				results.get(system.id)!.push(runOnce(system.id, workload));
+			if (!takesPart(system.id, workload)) continue;
+			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
@@ -312,6 +328,21 @@ function judgeTargets(): Verdict[] {
 			"≤ 100 B per suspended sender/receiver beyond the coroutine",
 			`${fmt(cm.value)} B per sender, ${fmt(receiver)} B per receiver`,
 			cm.value <= 100 && receiver <= 100,
+		);
+	}
+	const fp = get("flow-pipeline", "kocoro");
+	if (fp !== undefined) {
+		const rx = get("flow-pipeline", "rxjs")!;
+		const asyncGen = get("flow-pipeline", "async")!;
+		add(
+			"flow-pipeline at least RxJS's rate",
+			`${fmt(fp.value)} M/s, ${fmt(advantage(fp, rx))}× RxJS`,
+			advantage(fp, rx) >= 1,
+		);
+		add(
+			"flow-pipeline ≥ 5× the async-generator pipeline",
+			`${fmt(advantage(fp, asyncGen))}×`,
+			advantage(fp, asyncGen) >= 5,
 		);
 	}
 	return verdicts;

@@ -50,6 +50,25 @@ export {
 	NoSuchElementException,
 	TimeoutCancellationException,
 } from "./errors/exceptions.js";
+// flow (src/flow)
+export type { FlowSource } from "./flow/collector.js";
+export {
+	AbstractFlow,
+	asFlow,
+	callbackFlow,
+	channelFlow,
+	combine,
+	consumeAsFlow,
+	DEFAULT_CONCURRENCY,
+	emptyFlow,
+	Flow,
+	FlowCollector,
+	flow,
+	flowOf,
+	type IndexedValue,
+	merge,
+	receiveAsFlow,
+} from "./flow/flow.js";
 // interop and entry points (src/interop, src/main)
 export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";
 // suspension points

@@ -1,4 +1,4 @@
-import { Duration, Effect, Fiber, Queue, Semaphore } from "effect";
+import { Duration, Effect, Fiber, Queue, Semaphore, Stream } from "effect";
 import {
 	args,
 	check,
@@ -6,6 +6,7 @@ import {
 	fairnessMs,
 	measureFairness,
 	report,
+	reportFlowRate,
 	round,
 	scaled,
 	settleHeap,
@@ -393,4 +394,37 @@ switch (workload) {
 		});
 		break;
 	}
+	case "flow-pipeline":
+		// Effect's Stream (chunked: pure map/filter run per chunk of 4096).
+		await reportFlowRate(
+			(n) =>
+				Effect.runPromise(
+					Stream.range(0, n - 1).pipe(
+						Stream.map((x) => x * 2),
+						Stream.filter((x) => x % 3 === 0),
+						Stream.runFold(
+							() => 0,
+							(acc: number, x: number) => acc + x,
+						),
+					),
+				),
+			scale,
+		);
+		break;
+	case "flow-suspending":
+		await reportFlowRate(
+			(n) =>
+				Effect.runPromise(
+					Stream.range(0, n - 1).pipe(
+						Stream.mapEffect((x) => Effect.succeed(x * 2)),
+						Stream.filterEffect((x) => Effect.succeed(x % 3 === 0)),
+						Stream.runFoldEffect(
+							() => 0,
+							(acc: number, x: number) => Effect.succeed(acc + x),
+						),
+					),
+				),
+			scale,
+		);
+		break;
 }

@@ -27,11 +27,29 @@ const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = async function* () {}.constructor;
 
-/** @internal Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
-export function isSuspendCall(v: unknown): v is Suspend<unknown> {
+/** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
+function isGeneratorOrInstruction(v: unknown): v is Suspend<unknown> {
 	if (v === null || typeof v !== "object") return false;
 	if (v instanceof Instruction) return true;
 	return Object.getPrototypeOf(Object.getPrototypeOf(v)) === GeneratorPrototype;
+}
+
+/**
+ * @internal Whether a callback's result is a suspend call to run with `yield*` (a generator
+ * object or a kocoro instruction). A promise throws the TypeError naming `yield* awaitPromise(p)`.
+ */
+export function isSuspendCall(
+	r: unknown,
+	where: string,
+): r is Suspend<unknown> {
+	if (typeof r !== "object" || r === null) return false;
+	if (isGeneratorOrInstruction(r)) return true;
+	if (typeof (r as { then?: unknown }).then === "function") {
+		throw new TypeError(
+			`${where}: the callback returned a Promise; inside a coroutine wait for it with \`yield* awaitPromise(p)\` in a generator function`,
+		);
+	}
+	return false;
 }
 
 /**
@@ -64,7 +82,7 @@ export function* completeSuspendFn<R>(
 	returned: R | Suspend<R>,
 	where: string,
 ): Generator<Instruction, R, unknown> {
-	if (isSuspendCall(returned)) {
+	if (isGeneratorOrInstruction(returned)) {
 		return (yield* returned as Suspend<R>) as R;
 	}
 	if (
@@ -77,4 +95,62 @@ export function* completeSuspendFn<R>(
 		);
 	}
 	return returned as R;
+}
+
+/**
+ * A suspend call that suspended at its first step: the rest of it, to run with `yield*`. Made by
+ * {@link settle}, which runs the first step synchronously.
+ */
+export class Pending<R> implements Suspend<R> {
+	constructor(
+		private readonly it: Iterator<unknown, R, unknown>,
+		private readonly first: unknown,
+	) {}
+	*[Symbol.iterator](): Generator<never, R, unknown> {
+		const it = this.it;
+		let step = this.first;
+		let finished = false;
+		try {
+			for (;;) {
+				let sent: unknown;
+				let thrown = false;
+				try {
+					sent = yield step as never;
+				} catch (e) {
+					thrown = true;
+					sent = e;
+				}
+				let res: IteratorResult<unknown, R>;
+				if (!thrown) res = it.next(sent);
+				else if (it.throw !== undefined) res = it.throw(sent);
+				else throw sent;
+				if (res.done === true) {
+					finished = true;
+					return res.value;
+				}
+				step = res.value;
+			}
+		} finally {
+			if (!finished) it.return?.();
+		}
+	}
+}
+
+/**
+ * A suspending callback's result, settled as far as it goes without suspending: a plain value is
+ * returned as is; a suspend call runs its first step now and gives its result when it finished
+ * there (a generator function that did not suspend costs no extra generator), else a
+ * {@link Pending} to run with `yield*`. A promise throws the TypeError naming `awaitPromise`.
+ */
+export function settle<R>(r: R | Suspend<R>, where: string): R | Pending<R> {
+	if (typeof r !== "object" || r === null) return r as R;
+	if (!isSuspendCall(r, where)) return r as R;
+	const it = (r as Suspend<R>)[Symbol.iterator]() as Iterator<
+		unknown,
+		R,
+		unknown
+	>;
+	const res = it.next();
+	if (res.done === true) return res.value;
+	return new Pending(it, res.value);
 }

@@ -11,7 +11,7 @@
  *   (INNER), every instruction it yields passed up, and its end (a value or a throw) gives back.
  */
 import type { Instruction, Suspend } from "../intrinsics/instruction.js";
-import { completeSuspendFn, isSuspendCall } from "../intrinsics/suspend-fn.js";
+import { isSuspendCall } from "../intrinsics/suspend-fn.js";
 import { type PermitQueue, PermitWaiter } from "./permit-queue.js";
 
 const START = 0;
@@ -102,20 +102,23 @@ export class GuardedCall<R>
 			this.finish();
 			throw e;
 		}
-		if (typeof value === "object" && value !== null) {
-			if (isSuspendCall(value)) {
-				const inner = value[Symbol.iterator]() as Iterator<unknown, R, unknown>;
-				this.inner = inner;
-				this.state = INNER;
-				return this.forward(inner, false, undefined);
-			}
-			try {
-				// Rejects a promise with the house TypeError; any other object is the result.
-				completeSuspendFn(value, this.where).next();
-			} catch (e) {
-				this.finish();
-				throw e;
-			}
+		let isCall: boolean;
+		try {
+			// A promise is rejected with the house TypeError; any other object is the result.
+			isCall = isSuspendCall(value, this.where);
+		} catch (e) {
+			this.finish();
+			throw e;
+		}
+		if (isCall) {
+			const inner = (value as Suspend<R>)[Symbol.iterator]() as Iterator<
+				unknown,
+				R,
+				unknown
+			>;
+			this.inner = inner;
+			this.state = INNER;
+			return this.forward(inner, false, undefined);
 		}
 		this.finish();
 		return done(value as R);
