@@ -143,9 +143,7 @@ export class SharedFlowImpl<T> extends AbstractSharedFlow<T, SharedFlowSlot> {
 	}
 
 	private get head(): number {
-		return this.minCollectorIndex < this.replayIndex
-			? this.minCollectorIndex
-			: this.replayIndex;
+		return Math.min(this.minCollectorIndex, this.replayIndex);
 	}
 	private get replaySize(): number {
 		return this.head + this.bufferSize - this.replayIndex;
