@@ -2,6 +2,7 @@ import {
 	CoroutineStart,
 	delay,
 	EmptyCoroutineContext,
+	FlowCollector,
 	IllegalStateException,
 	MutableSharedFlow,
 	yieldNow,
@@ -9,6 +10,8 @@ import {
 import { runTest } from "kocoro/test";
 import { expect as assert, describe, it } from "vitest";
 import { BufferOverflow } from "../../src/channels/buffer-overflow.js";
+import { collectTo } from "../../src/flow/collector.js";
+import { SharedFlowImpl } from "../../src/flow/hot/shared-flow-impl.js";
 import { useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
@@ -273,4 +276,30 @@ describe("MutableSharedFlow semantics", () => {
 		);
 		assert(IllegalStateException).toBeDefined();
 	});
+});
+
+describe("slots", () => {
+	it("the registry keeps no slot and no array once every collector left", () =>
+		runTest(function* () {
+			const core = new SharedFlowImpl<number>(0, 4, BufferOverflow.SUSPEND);
+			const jobs = [];
+			for (let i = 0; i < 100; i++) {
+				jobs.push(
+					this.launch(function* () {
+						yield* core[collectTo](FlowCollector<number>(() => {}));
+					}),
+				);
+			}
+			yield* yieldNow();
+			assert(core.collectorCount).toBe(100);
+			for (const j of jobs.slice(0, 60)) j.cancel();
+			yield* yieldNow();
+			// Holes are squeezed out once they are more than half the array: at the 51st departure
+			// (100 -> 49 entries); the next 9 leave holes.
+			assert((core as unknown as { slots: unknown[] }).slots.length).toBe(49);
+			for (const j of jobs) j.cancel();
+			yield* yieldNow();
+			assert(core.collectorCount).toBe(0);
+			assert((core as unknown as { slots: unknown[] }).slots.length).toBe(0);
+		}));
 });
