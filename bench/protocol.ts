@@ -16,6 +16,8 @@ export const WORKLOADS = [
 	"timeout-fast",
 	"memory",
 	"fairness",
+	"stateflow-fanout",
+	"sharedflow-broadcast",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
@@ -63,6 +65,7 @@ export const EXTRA = {
 	tcpMax: "tcp max ms",
 	stepsPerSecond: "steps/s (M)",
 	twoCoroutines: "2 coroutines interleaved (M steps/s)",
+	delivered: "values delivered",
 } as const;
 
 /**

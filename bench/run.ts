@@ -19,8 +19,24 @@ const SYSTEMS = [
 	// Its cost per task grows with the number of tasks: at full size one workload takes minutes.
 	{ id: "effection", label: "effection (sizes /10)" },
 	{ id: "async", label: "async/await" },
+	// The peer of the hot-flow workloads only (BehaviorSubject, Subject).
+	{ id: "rxjs", label: "rxjs" },
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
+
+/** The hot-flow workloads: kocoro against RxJS and Effect only. */
+const HOT_WORKLOADS: readonly Workload[] = [
+	"stateflow-fanout",
+	"sharedflow-broadcast",
+];
+
+/** Whether `system` has a peer for `workload` (else its cell shows "—"). */
+function runs_(system: SystemId, workload: Workload): boolean {
+	const hot = HOT_WORKLOADS.includes(workload);
+	if (system === "rxjs") return hot;
+	if (system === "effection" || system === "async") return !hot;
+	return true;
+}
 
 const { values: opts } = parseArgs({
 	options: {
@@ -106,13 +122,14 @@ const details: string[] = [];
 
 for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
+	const systems = SYSTEMS.filter((s) => runs_(s.id, workload));
 	for (let i = 0; i < runs; i++) {
-		for (const system of SYSTEMS) {
+		for (const system of systems) {
 			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
-	for (const system of SYSTEMS) {
+	for (const system of systems) {
 		const all = results.get(system.id)!;
 		const m = median(all);
 		bySystem.set(system.id, m);
@@ -132,7 +149,8 @@ for (const workload of workloads) {
 	medians.set(workload, bySystem);
 	const k = bySystem.get("kocoro")!;
 	const cells = SYSTEMS.map((s) => {
-		const r = bySystem.get(s.id)!;
+		const r = bySystem.get(s.id);
+		if (r === undefined) return "—";
 		return s.id === "kocoro"
 			? `**${fmt(r.value)}**`
 			: `${fmt(r.value)} (${ratio(k, r, workload)})`;
@@ -235,6 +253,25 @@ function judgeTargets(): Verdict[] {
 			"memory: nothing retained after cancellation",
 			`${fmt(retained)} B/coroutine left, ${alive} of ${num(mem, EXTRA.sampleSize)} sampled jobs alive`,
 			alive === 0 && retained <= mem.value / 100,
+		);
+	}
+	for (const [w, peer] of [
+		["stateflow-fanout", "BehaviorSubject / SubscriptionRef"],
+		["sharedflow-broadcast", "Subject / PubSub"],
+	] as const) {
+		const k = get(w, "kocoro");
+		if (k === undefined) continue;
+		const effect = get(w, "effect")!;
+		const rx = get(w, "rxjs")!;
+		add(
+			`${w} faster than effect (${peer.split(" / ")[1]})`,
+			`${fmt(advantage(k, effect))}×`,
+			advantage(k, effect) > 1,
+		);
+		add(
+			`${w} within 2× of rxjs (${peer.split(" / ")[0]})`,
+			`${fmt(k.value / rx.value)}× rxjs's time`,
+			k.value / rx.value <= 2,
 		);
 	}
 	return verdicts;
