@@ -1,5 +1,18 @@
 // kocoro: kotlinx.coroutines for TypeScript. The public API (API.md §1–§7, §9).
 
+// channels
+export { BufferOverflow } from "./channels/buffer-overflow.js";
+export { Channel, type ChannelOptions } from "./channels/channel.js";
+export {
+	ClosedReceiveChannelException,
+	ClosedSendChannelException,
+} from "./channels/channel-exceptions.js";
+export { ChannelResult } from "./channels/channel-result.js";
+export type {
+	ChannelIterator,
+	ReceiveChannel,
+	SendChannel,
+} from "./channels/channel-types.js";
 // context
 export {
 	AbstractCoroutineContextElement,
@@ -39,12 +52,17 @@ export type { FlowSource } from "./flow/collector.js";
 export {
 	AbstractFlow,
 	asFlow,
+	combine,
+	consumeAsFlow,
+	DEFAULT_CONCURRENCY,
 	emptyFlow,
 	Flow,
 	FlowCollector,
 	flow,
 	flowOf,
 	type IndexedValue,
+	merge,
+	receiveAsFlow,
 	SharedFlow,
 	StateFlow,
 } from "./flow/flow.js";

@@ -49,11 +49,14 @@ setName(CompletionHandlerException);
 export class IllegalStateException extends Error {}
 setName(IllegalStateException);
 
-/** An element that was asked for does not exist: an empty flow's `first()`, `reduce()`, ... */
+/** Kotlin's `NoSuchElementException`: there is no element to give (an empty or closed source). */
 export class NoSuchElementException extends Error {}
 setName(NoSuchElementException);
 
-/** An argument that is not allowed (Kotlin's `require` for values, e.g. a flow with two elements in `single()`). */
+/**
+ * Kotlin's `IllegalArgumentException`, for argument errors Kotlin reports with it outside a
+ * `require` (`require` failures are `RangeError`/`TypeError` here).
+ */
 export class IllegalArgumentException extends Error {}
 setName(IllegalArgumentException);
 

@@ -23,7 +23,9 @@
  * pipeline of plain lambdas pays no suspension; internal loops skip `yield*` when they get DONE.
  * A consequence: `collector.emit(v)` must always be run with `yield*`.
  */
+import type { ReceiveChannel } from "../channels/channel-types.js";
 import type { Instruction, Suspend } from "../intrinsics/instruction.js";
+import { emitAllChannel } from "./channel-flow/emit-all-channel.js";
 
 /** The key of the raw collect method of a {@link FlowSource}. */
 export const collectTo: unique symbol = Symbol("kocoro.collectTo");
@@ -48,7 +50,8 @@ export interface FlowSource<T> {
  */
 export interface FlowCollector<T> {
 	emit(value: T): Suspend<void>;
-	emitAll(source: FlowSource<T>): Suspend<void>;
+	/** Emits every value of a flow, or every element of a channel until it closes (then cancels it). */
+	emitAll(source: FlowSource<T> | ReceiveChannel<T>): Suspend<void>;
 }
 
 const doneResult: IteratorReturnResult<void> = { value: undefined, done: true };
@@ -64,7 +67,27 @@ export const DONE: Suspend<void> = {
 /** A collector of the internal operators: `emitAll` for free. */
 export abstract class AbstractCollector<T> implements FlowCollector<T> {
 	abstract emit(value: T): Suspend<void>;
-	emitAll(source: FlowSource<T>): Suspend<void> {
-		return source[collectTo](this);
+	emitAll(source: FlowSource<T> | ReceiveChannel<T>): Suspend<void> {
+		return emitAllOf(this, source);
 	}
+}
+
+/** `collector.emitAll(source)`: a flow is collected into it, a channel received into it and consumed. */
+export function emitAllOf<T>(
+	collector: FlowCollector<T>,
+	source: FlowSource<T> | ReceiveChannel<T>,
+): Suspend<void> {
+	if (source !== null && typeof source === "object" && collectTo in source) {
+		return (source as FlowSource<T>)[collectTo](collector);
+	}
+	if (
+		source !== null &&
+		typeof source === "object" &&
+		typeof (source as ReceiveChannel<T>).receiveCatching === "function"
+	) {
+		return emitAllChannel(collector, source as ReceiveChannel<T>, true);
+	}
+	throw new TypeError(
+		`FlowCollector.emitAll(source): expected a Flow or a ReceiveChannel, got ${source === null ? "null" : typeof source}`,
+	);
 }

@@ -7,21 +7,42 @@
  */
 
 import { BufferOverflow } from "../channels/buffer-overflow.js";
-import { EmptyCoroutineContext } from "../context/coroutine-context.js";
+import { Channel } from "../channels/channel.js";
+import type { ReceiveChannel } from "../channels/channel-types.js";
+import {
+	type CoroutineContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
 import type { Suspend } from "../intrinsics/instruction.js";
 import {
 	checkSuspendFn,
+	isSuspendCall,
 	type SuspendFn,
 	type SuspendFnOn,
 } from "../intrinsics/suspend-fn.js";
 import type { Job } from "../job/job.js";
 import type { CoroutineScope } from "../scope/coroutine-scope.js";
+import { checkTime } from "../time/check-time.js";
 import {
 	CancellableSource,
 	type FlowBlock,
 	IterableSource,
 	SafeFlowSource,
 } from "./builders.js";
+import { buffer, flowOn } from "./channel-flow/buffer.js";
+import { ChannelAsFlowSource } from "./channel-flow/channel-as-flow.js";
+import {
+	ChannelFlowOperator,
+	ChannelFlowSource,
+} from "./channel-flow/channel-flow.js";
+import { TransformLatestSource } from "./channel-flow/latest.js";
+import { MergeAllSource, MergeSource } from "./channel-flow/merge.js";
+import { debounce, sample, timeout } from "./channel-flow/time.js";
+import {
+	combineInternal,
+	combine as combineSource,
+	zip,
+} from "./channel-flow/zip.js";
 import {
 	AbstractCollector,
 	type FlowCollector as Collector,
@@ -38,6 +59,12 @@ import { SharedFlowImpl } from "./hot/shared-flow-impl.js";
 import { type SharingCommand, startKind } from "./hot/sharing-command.js";
 import { StateFlowImpl } from "./hot/state-flow-impl.js";
 import { SubscribedSource } from "./hot/subscribed-collector.js";
+import { asAsyncIterable } from "./interop/as-async-iterable.js";
+import {
+	AsyncIterableSource,
+	type ReadableStreamLike,
+	ReadableStreamSource,
+} from "./interop/async-iterable-source.js";
 import { flatMapConcat, flattenConcat } from "./operators/concat.js";
 import { onCompletion, onEmpty, onStart } from "./operators/emitters.js";
 import { catchError, retryWhen } from "./operators/errors.js";
@@ -49,6 +76,7 @@ import {
 	transformWhile,
 } from "./operators/limit.js";
 import {
+	chunked,
 	distinctUntilChangedBy,
 	filter,
 	type IndexedValue,
@@ -362,6 +390,189 @@ export abstract class Flow<T> implements FlowSource<T> {
 	flattenConcat<R>(this: Flow<Flow<R>>): Flow<R> {
 		return wrap(flattenConcat<R>(this));
 	}
+	/**
+	 * Runs the upstream in its own coroutine that sends into a channel of `capacity` (default
+	 * `Channel.BUFFERED`, 64), so producer and collector run concurrently. `onBufferOverflow`
+	 * chooses what a full buffer does. Adjacent `buffer`/`conflate`/`flowOn`/`channelFlow` fuse
+	 * into one coroutine and one channel.
+	 */
+	buffer(
+		capacity: number = Channel.BUFFERED,
+		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
+	): Flow<T> {
+		return wrap(buffer(this, capacity, onBufferOverflow));
+	}
+	/** `buffer(Channel.CONFLATED)`: a slow collector gets the latest value, skipping older ones. */
+	conflate(): Flow<T> {
+		return wrap(buffer(this, Channel.CONFLATED, BufferOverflow.SUSPEND));
+	}
+	/**
+	 * Runs the upstream (the operators before this one) in `context`: in place when `context` adds
+	 * nothing to the collector's context, else in a coroutine of its own sending through a
+	 * channel. A Job in `context` is a TypeError.
+	 */
+	flowOn(context: CoroutineContext): Flow<T> {
+		return wrap(flowOn(this, context));
+	}
+	/**
+	 * For each value, cancels the transform still running for the previous one (and waits for
+	 * it), then runs `f`, which may emit (RxJS: `switchMap` with emissions).
+	 */
+	transformLatest<R>(f: SuspendFnOn<FlowCollector<R>, [T], void>): Flow<R> {
+		checkSuspendFn(f, "Flow.transformLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(this, f, "Flow.transformLatest"),
+		);
+	}
+	/** Maps each value; a new value cancels the mapping of the previous one. */
+	mapLatest<R>(f: (value: T) => Suspend<R>): Flow<R>;
+	mapLatest<R>(f: (value: T) => R | Suspend<R>): Flow<R>;
+	mapLatest<R>(f: (value: T) => R): Flow<R>;
+	mapLatest<R>(f: SuspendFn<[T], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.mapLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(
+				this,
+				mapLatestTransform(f),
+				"Flow.mapLatest",
+			),
+		);
+	}
+	/** Collects the flow `f` returns for the latest value, cancelling the previous one (RxJS: `switchMap`). */
+	flatMapLatest<R>(f: (value: T) => Suspend<Flow<R>>): Flow<R>;
+	flatMapLatest<R>(f: (value: T) => Flow<R> | Suspend<Flow<R>>): Flow<R>;
+	flatMapLatest<R>(f: (value: T) => Flow<R>): Flow<R>;
+	flatMapLatest<R>(f: SuspendFn<[T], Flow<R>>): Flow<R> {
+		checkSuspendFn(f, "Flow.flatMapLatest(transform)");
+		return wrap(
+			new TransformLatestSource<T, R>(
+				this,
+				flatMapLatestTransform(f),
+				"Flow.flatMapLatest",
+			),
+		);
+	}
+	/**
+	 * Collects with `action`; a new value cancels the action still running for the previous one
+	 * (kotlinx: `mapLatest(action).buffer(0).collect()`).
+	 */
+	collectLatest(action: SuspendFn<[T], void>): Suspend<void> {
+		checkSuspendFn(action, "Flow.collectLatest(action)");
+		const latest = new TransformLatestSource<T, void>(
+			this,
+			mapLatestTransform(action),
+			"Flow.collectLatest",
+		);
+		return latest
+			.fuse(EmptyCoroutineContext, 0)
+			[collectTo](new terminal.NopCollector());
+	}
+	/**
+	 * Collects the flows `f` returns, up to `concurrency` (default 16) at once, merging their
+	 * values as they come (RxJS: `mergeMap`).
+	 */
+	flatMapMerge<R>(f: (value: T) => Suspend<Flow<R>>): Flow<R>;
+	flatMapMerge<R>(f: (value: T) => Flow<R> | Suspend<Flow<R>>): Flow<R>;
+	flatMapMerge<R>(f: (value: T) => Flow<R>): Flow<R>;
+	flatMapMerge<R>(
+		concurrency: number,
+		f: (value: T) => Suspend<Flow<R>>,
+	): Flow<R>;
+	flatMapMerge<R>(
+		concurrency: number,
+		f: (value: T) => Flow<R> | Suspend<Flow<R>>,
+	): Flow<R>;
+	flatMapMerge<R>(concurrency: number, f: (value: T) => Flow<R>): Flow<R>;
+	flatMapMerge<R>(
+		a: number | SuspendFn<[T], Flow<R>>,
+		b?: SuspendFn<[T], Flow<R>>,
+	): Flow<R> {
+		const [concurrency, f] =
+			typeof a === "number" ? [a, b] : [DEFAULT_CONCURRENCY, a];
+		checkSuspendFn(f, "Flow.flatMapMerge(concurrency, transform)");
+		return this.map(f as SuspendFn<[T], Flow<R>>).flattenMerge(concurrency);
+	}
+	/** Collects up to `concurrency` (default 16) inner flows at once, merging their values. */
+	flattenMerge<R>(
+		this: Flow<Flow<R>>,
+		concurrency: number = DEFAULT_CONCURRENCY,
+	): Flow<R> {
+		if (!(concurrency > 0)) {
+			throw new RangeError(
+				`Expected positive concurrency level, but had ${concurrency}`,
+			);
+		}
+		if (concurrency === 1) return this.flattenConcat();
+		return wrap(new MergeSource<R>(this, concurrency));
+	}
+	/**
+	 * Pairs the n-th value of this flow with the n-th of `other`; ends with the shorter flow,
+	 * stopping the other one.
+	 */
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => Suspend<R>): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => R | Suspend<R>): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: (a: T, b: U) => R): Flow<R>;
+	zip<U, R>(other: Flow<U>, f: SuspendFn<[T, U], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.zip(other, transform)");
+		return wrap(zip(this, other, f));
+	}
+	/** Emits `f` of the latest values of this flow and `other` whenever either emits (once both have). */
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => Suspend<R>): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => R | Suspend<R>): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: (a: T, b: U) => R): Flow<R>;
+	combine<U, R>(other: Flow<U>, f: SuspendFn<[T, U], R>): Flow<R> {
+		checkSuspendFn(f, "Flow.combine(other, transform)");
+		return wrap(
+			combineSource([this, other], f as (...v: unknown[]) => R, "Flow.combine"),
+		);
+	}
+	/** As `combine`, with a transform that emits (`this` is the collector). */
+	combineTransform<U, R>(
+		other: Flow<U>,
+		f: SuspendFnOn<FlowCollector<R>, [T, U], void>,
+	): Flow<R> {
+		checkSuspendFn(f, "Flow.combineTransform(other, transform)");
+		return wrap(combineTransform<R>([this, other], f as never));
+	}
+	/**
+	 * Emits a value only after `timeout` ms (a number, or a function of the value) without a newer
+	 * one; the last value is always emitted.
+	 */
+	debounce(timeout: number | ((value: T) => number)): Flow<T> {
+		if (typeof timeout === "number") {
+			if (!(timeout >= 0))
+				throw new RangeError("Debounce timeout should not be negative");
+			if (timeout === 0) return this;
+			return wrap(debounce(this, () => timeout));
+		}
+		checkSuspendFn(timeout, "Flow.debounce(timeout)");
+		return wrap(debounce(this, timeout));
+	}
+	/**
+	 * Fails with `TimeoutCancellationException("Timed out waiting for N ms")` when the upstream
+	 * emits nothing for `timeMillis` ms (from the start, or since the previous value).
+	 */
+	timeout(timeMillis: number): Flow<T> {
+		return wrap(
+			timeout(this, checkTime(timeMillis, "Flow.timeout(timeMillis)")),
+		);
+	}
+	/** Groups the values into arrays of `size`; the last one may be shorter. */
+	chunked(size: number): Flow<T[]> {
+		return wrap(chunked(this, size));
+	}
+	/** Emits the latest value, if a new one came, every `periodMillis` ms. */
+	sample(periodMillis: number): Flow<T> {
+		return wrap(sample(this, periodMillis));
+	}
+	/** Starts collecting in a new coroutine of `scope` that sends into the returned channel. */
+	produceIn(scope: CoroutineScope): ReceiveChannel<T> {
+		const source =
+			this instanceof SourceFlow && this.source instanceof ChannelFlowSource
+				? (this.source as ChannelFlowSource<T>)
+				: new ChannelFlowOperator<T>(this);
+		return source.produceImpl(scope);
+	}
 	/** Checks the collector's cancellation before each value (for `flowOf`/`asFlow` sources). */
 	cancellable(): Flow<T> {
 		if (this instanceof SourceFlow && this.source instanceof CancellableSource)
@@ -407,6 +618,20 @@ export abstract class Flow<T> implements FlowSource<T> {
 	): StateFlow<T> | Suspend<StateFlow<T>> {
 		if (rest.length === 0) return stateInAwaitOf(this, scope);
 		return stateIn(this, scope, rest[0], rest[1] as T);
+	}
+	/**
+	 * The flow as an async iterable, for `for await` in plain async code. It is collected in a new
+	 * coroutine (a child of `context`'s Job if it has one) that hands over one value per `next()`
+	 * and waits for the next call: nothing is buffered. A `break` cancels the collection and
+	 * resolves once its `finally` blocks ran; a failure rejects `next()`.
+	 *
+	 * @example
+	 * for await (const user of users.asAsyncIterable()) console.log(user.name);
+	 */
+	asAsyncIterable(
+		context: CoroutineContext = EmptyCoroutineContext,
+	): AsyncIterable<T> {
+		return asAsyncIterable(this, context);
 	}
 	/** `op(this)`: chains a user-defined operator. */
 	let<R>(op: (flow: this) => R): R {
@@ -454,6 +679,51 @@ function wrap<T>(source: FlowSource<T>): Flow<T> {
 	return new SourceFlow(source);
 }
 
+function isCancellableSource(s: FlowSource<unknown>): boolean {
+	// Channel flows check cancellation at every send: kotlinx's `CancellableFlow` marker.
+	return s instanceof CancellableSource || s instanceof ChannelFlowSource;
+}
+
+/** The default `concurrency` of `flatMapMerge` and `flattenMerge`, as kotlinx's `DEFAULT_CONCURRENCY`. */
+export const DEFAULT_CONCURRENCY = 16;
+
+type Gen<R = void> = Generator<never, R, unknown>;
+
+function mapLatestTransform<T, R>(
+	f: SuspendFn<[T], R>,
+): SuspendFnOn<FlowCollector<R>, [T], void> {
+	return function* (this: FlowCollector<R>, value: T): Gen {
+		let r: unknown = f(value);
+		if (isSuspendCall(r, "Flow.mapLatest")) r = yield* r as Gen<unknown>;
+		yield* this.emit(r as R) as Gen;
+	};
+}
+
+function flatMapLatestTransform<T, R>(
+	f: SuspendFn<[T], Flow<R>>,
+): SuspendFnOn<FlowCollector<R>, [T], void> {
+	return function* (this: FlowCollector<R>, value: T): Gen {
+		let r: unknown = f(value);
+		if (isSuspendCall(r, "Flow.flatMapLatest")) r = yield* r as Gen<unknown>;
+		yield* (r as Flow<R>)[collectTo](this) as Gen;
+	};
+}
+
+function combineTransform<R>(
+	flows: readonly FlowSource<unknown>[],
+	f: SuspendFnOn<FlowCollector<R>, unknown[], void>,
+): FlowSource<R> {
+	return wrap(
+		new SafeFlowSource<R>(function* () {
+			const collector = this;
+			yield* combineInternal(flows, function* (values): Gen {
+				const r = f.call(collector, ...values, collector);
+				if (isSuspendCall(r, "combineTransform")) yield* r as Gen<unknown>;
+			});
+		}),
+	);
+}
+
 function identity<T>(v: T): T {
 	return v;
 }
@@ -485,6 +755,60 @@ export function flow<T>(block: FlowBlock<T>): Flow<T> {
 	return wrap(new SafeFlowSource(block));
 }
 
+/**
+ * Merges the values of all `flows`, collected concurrently, as they come (RxJS: `merge`).
+ *
+ * @example
+ * yield* merge(clicks, keys).collect((e) => handle(e));
+ */
+export function merge<T>(...flows: Flow<T>[]): Flow<T> {
+	if (flows.length === 0) return emptyFlow();
+	if (flows.length === 1) return flows[0] as Flow<T>;
+	return wrap(new MergeAllSource<T>(flows));
+}
+
+/**
+ * Emits `transform` of the latest values of all flows whenever one emits, once each has
+ * emitted (RxJS: `combineLatest`): `combine(a, b, (x, y) => x + y)`.
+ */
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => Suspend<R>]
+): Flow<R>;
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => R | Suspend<R>]
+): Flow<R>;
+export function combine<A extends unknown[], R>(
+	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => R]
+): Flow<R>;
+export function combine(...args: unknown[]): Flow<unknown> {
+	const transform = args[args.length - 1];
+	checkSuspendFn(transform, "combine(...flows, transform)");
+	const flows = args.slice(0, -1) as Flow<unknown>[];
+	return wrap(combineSource(flows, transform as (...v: unknown[]) => unknown));
+}
+
+/**
+ * The elements of `channel` as a flow (kotlinx's `ReceiveChannel.receiveAsFlow()`): every collector
+ * receives from the channel, so several collectors share its elements. Not consumed: the channel
+ * stays open when a collection stops early.
+ *
+ * A function rather than a channel method: channels sit below flows and cannot construct one.
+ *
+ * @example
+ * const events = receiveAsFlow(channel).map(parse);
+ */
+export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	return wrap(new ChannelAsFlowSource(channel, false));
+}
+
+/**
+ * As {@link receiveAsFlow}, but the flow can be collected once (`IllegalStateException` on the
+ * second collection) and cancels the channel when the collection ends.
+ */
+export function consumeAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	return wrap(new ChannelAsFlowSource(channel, true));
+}
+
 /** A flow of the given values (no cancellation check per value; see `cancellable()`). */
 export function flowOf<T>(...values: T[]): Flow<T> {
 	return wrap(new IterableSource(values));
@@ -497,9 +821,33 @@ export function emptyFlow<T = never>(): Flow<T> {
 	return EMPTY as Flow<T>;
 }
 
-/** A flow of an iterable's values: Kotlin's `(1..3).asFlow()` is `asFlow([1, 2, 3])`. */
-export function asFlow<T>(source: Iterable<T>): Flow<T> {
-	return wrap(new IterableSource(source));
+/**
+ * A flow of a source's values: an iterable (Kotlin's `(1..3).asFlow()` is `asFlow([1, 2, 3])`),
+ * an async iterable (async generators, Node `Readable`) or a web `ReadableStream`.
+ *
+ * Iterables emit synchronously and do not check cancellation per value (`cancellable()` adds it).
+ * Async sources wait for each `next()` (cancellable at once) and, when the collection ends early,
+ * call the iterator's `return()` (a stream reader's `cancel()`).
+ *
+ * @example
+ * const lines = asFlow(createReadStream("log.txt").pipe(split())).filter((l) => l.includes("ERROR"));
+ */
+export function asFlow<T>(
+	source: Iterable<T> | AsyncIterable<T> | ReadableStreamLike<T>,
+): Flow<T> {
+	if (source !== null && source !== undefined) {
+		if (typeof (source as Iterable<T>)[Symbol.iterator] === "function")
+			return wrap(new IterableSource(source as Iterable<T>));
+		if (
+			typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === "function"
+		)
+			return wrap(new AsyncIterableSource(source as AsyncIterable<T>));
+		if (typeof (source as ReadableStreamLike<T>).getReader === "function")
+			return wrap(new ReadableStreamSource(source as ReadableStreamLike<T>));
+	}
+	throw new TypeError(
+		`asFlow(source): expected an iterable, an async iterable or a ReadableStream, got ${source === null ? "null" : typeof source}`,
+	);
 }
 
 /**

@@ -1,77 +1,100 @@
 /**
- * Suspending callbacks (Kotlin's `suspend` lambdas): a plain function or a generator function.
- *
- * kocoro calls the callback in the coroutine's step. A returned generator object or kocoro
- * instruction is a suspend call and is run with `yield*`; any other value (arrays included) is the
- * result. A returned promise, or an async function passed as the callback, is a TypeError naming
- * `yield* awaitPromise(p)`: a promise cannot be awaited inside a step.
+ * Callbacks that Kotlin lets suspend (`suspend` lambdas, the lambdas of inline suspend functions):
+ * a plain function or a generator function. kocoro calls one in the coroutine's step, runs a
+ * returned generator object or kocoro suspend call with `yield*`, and takes any other value
+ * (arrays and other iterables too) as the result. A returned promise is a mistake: it gets a
+ * `TypeError` naming `yield* awaitPromise(p)`.
  */
 import { Instruction, type Suspend } from "./instruction.js";
 
 /**
- * A callback that may suspend: `(x) => x * 2`, or `function* (x) { yield* delay(1); return x }`.
- *
- * Parameters of this type are declared with three overloads (`=> Suspend<R>`, `=> R | Suspend<R>`,
- * `=> R`) so that R is a generator's return type and an array result is never taken for a call.
+ * A callback that may suspend: `(x) => x * 2` or `function* (x) { yield* delay(1); return x }`.
+ * Declared as three overloads where it is a parameter, so `R` is a generator's return type and an
+ * array result is never taken for a suspend call.
  */
 export type SuspendFn<A extends unknown[], R> = (...args: A) => R | Suspend<R>;
 
 /**
- * A suspending callback with a receiver (Kotlin's `Recv.(a) -> R`): the receiver is both `this`
- * and the last argument, so arrow functions can use it too.
+ * A {@link SuspendFn} with a receiver (Kotlin's `Recv.(a) -> R`): the receiver is both `this` and
+ * the last argument.
  */
 export type SuspendFnOn<Recv, A extends unknown[], R> = (
 	this: Recv,
 	...args: [...A, Recv]
 ) => R | Suspend<R>;
 
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = async function* () {}.constructor;
 
-/** Throws a TypeError naming `where` unless `f` is a plain or generator function. */
-export function checkSuspendFn(f: unknown, where: string): void {
-	if (typeof f !== "function") {
-		throw new TypeError(
-			`${where}: expected a function or a generator function, got ${f === null ? "null" : typeof f}`,
-		);
-	}
-	if (f.constructor === AsyncFunction) {
-		throw new TypeError(
-			`${where}: the callback is an async function; write it as a generator function (\`function* (x) { ... }\`) and wait for promises inside it with \`yield* awaitPromise(p)\``,
-		);
-	}
-	if (f.constructor === AsyncGeneratorFunction) {
-		throw new TypeError(
-			`${where}: the callback is an async generator function; write it as a plain generator function (\`function* (x) { ... }\`) and wait for promises inside it with \`yield* awaitPromise(p)\``,
-		);
-	}
+/** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
+function isGeneratorOrInstruction(v: unknown): v is Suspend<unknown> {
+	if (v === null || typeof v !== "object") return false;
+	if (v instanceof Instruction) return true;
+	return Object.getPrototypeOf(Object.getPrototypeOf(v)) === GeneratorPrototype;
 }
 
 /**
- * Whether a callback's result is a suspend call to run with `yield*` (a generator object or a
- * kocoro instruction). A promise throws the TypeError naming `yield* awaitPromise(p)`.
+ * @internal Whether a callback's result is a suspend call to run with `yield*` (a generator
+ * object or a kocoro instruction). A promise throws the TypeError naming `yield* awaitPromise(p)`.
  */
 export function isSuspendCall(
 	r: unknown,
 	where: string,
 ): r is Suspend<unknown> {
 	if (typeof r !== "object" || r === null) return false;
-	if (r instanceof Instruction) return true;
-	const it = r as { next?: unknown; throw?: unknown; then?: unknown };
-	if (typeof it.next === "function" && typeof it.throw === "function")
-		return true;
-	if (typeof it.then === "function") {
+	if (isGeneratorOrInstruction(r)) return true;
+	if (typeof (r as { then?: unknown }).then === "function") {
 		throw new TypeError(
-			`${where}: the callback returned a Promise; write it as a generator function and wait with \`yield* awaitPromise(p)\``,
+			`${where}: the callback returned a Promise; inside a coroutine wait for it with \`yield* awaitPromise(p)\` in a generator function`,
 		);
 	}
 	return false;
 }
 
-/** Runs a suspending callback's result: `yield*` of a suspend call, else the value itself. */
-export function* resultOf<R>(r: R | Suspend<R>, where: string): Suspend<R> {
-	if (isSuspendCall(r, where)) return (yield* r) as R;
-	return r as R;
+/**
+ * @internal Checks a suspending callback parameter: a function, not an async one.
+ * `where` names the call for the message, e.g. `consumeEach(action)`.
+ */
+export function checkSuspendFn(fn: unknown, where: string): void {
+	if (typeof fn !== "function") {
+		throw new TypeError(
+			`${where}: expected a function or a generator function, got ${fn === null ? "null" : typeof fn}`,
+		);
+	}
+	if (fn.constructor === AsyncGeneratorFunction) {
+		throw new TypeError(
+			`${where}: an async generator function cannot run inside a coroutine step; write a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+		);
+	}
+	if (fn.constructor === AsyncFunction) {
+		throw new TypeError(
+			`${where}: an async function cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+		);
+	}
+}
+
+/**
+ * @internal Finishes a call of a suspending callback: `yield* completeSuspendFn(fn(x), where)`
+ * runs a returned suspend call, rejects a promise, and returns any other value as it is.
+ */
+export function* completeSuspendFn<R>(
+	returned: R | Suspend<R>,
+	where: string,
+): Generator<Instruction, R, unknown> {
+	if (isGeneratorOrInstruction(returned)) {
+		return (yield* returned as Suspend<R>) as R;
+	}
+	if (
+		returned !== null &&
+		typeof returned === "object" &&
+		typeof (returned as { then?: unknown }).then === "function"
+	) {
+		throw new TypeError(
+			`${where}: the callback returned a Promise; inside a coroutine wait for it with \`yield* awaitPromise(p)\` in a generator function`,
+		);
+	}
+	return returned as R;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+	BufferOverflow,
 	CoroutineStart,
 	delay,
 	EmptyCoroutineContext,
@@ -9,7 +10,7 @@ import {
 } from "kocoro";
 import { runTest } from "kocoro/test";
 import { expect as assert, describe, it } from "vitest";
-import { BufferOverflow } from "../../src/channels/buffer-overflow.js";
+
 import { collectTo } from "../../src/flow/collector.js";
 import { SharedFlowImpl } from "../../src/flow/hot/shared-flow-impl.js";
 import { useTestBase } from "../support/test-base.js";

@@ -4,7 +4,10 @@
  * so every value emitted during or after the action reaches this collector.
  */
 import type { Suspend } from "../../intrinsics/instruction.js";
-import { resultOf, type SuspendFnOn } from "../../intrinsics/suspend-fn.js";
+import {
+	completeSuspendFn,
+	type SuspendFnOn,
+} from "../../intrinsics/suspend-fn.js";
 import {
 	AbstractCollector,
 	collectTo,
@@ -31,7 +34,7 @@ export class SubscribedFlowCollector<T> extends AbstractCollector<T> {
 			this.collector,
 			requireCoroutine("SharedFlow.onSubscription()"),
 		);
-		yield* resultOf(
+		yield* completeSuspendFn(
 			this.action.call(safe, safe),
 			"SharedFlow.onSubscription(action)",
 		) as Generator<never, void, unknown>;

@@ -312,3 +312,27 @@ export function distinctUntilChangedBy<T, K>(
 		},
 	};
 }
+
+/** kotlinx's `chunked(size)`: arrays of `size` values, the last one possibly shorter. */
+export function chunked<T>(up: FlowSource<T>, size: number): FlowSource<T[]> {
+	if (!(size >= 1) || !Number.isInteger(size)) {
+		throw new RangeError(`Expected positive chunk size, but got ${size}`);
+	}
+	return {
+		*[collectTo](down: FlowCollector<T[]>): Gen {
+			let chunk: T[] = [];
+			yield* up[collectTo](
+				new (class extends AbstractCollector<T> {
+					emit(value: T): Suspend<void> {
+						chunk.push(value);
+						if (chunk.length < size) return DONE;
+						const full = chunk;
+						chunk = [];
+						return down.emit(full);
+					}
+				})(),
+			) as Gen;
+			if (chunk.length > 0) yield* down.emit(chunk) as Gen;
+		},
+	};
+}

@@ -1,0 +1,203 @@
+/**
+ * kotlinx's `ChannelFlow` (`flow/internal/ChannelFlow.kt`): a flow whose upstream runs in a
+ * producer coroutine that sends into a channel, while the collector receives from it. `buffer`,
+ * `conflate`, `flowOn` and `channelFlow` are channel flows, and adjacent ones fuse into one
+ * producer: contexts combine (the upstream one, given first, wins), capacities add up
+ * (`BUFFERED` and the "optional channel" of a bare `flowOn` yield to an explicit size), a
+ * non-suspending overflow strategy replaces what came before.
+ *
+ * Collecting runs `coroutineScope { emitAll(produce(context, capacity) { collectTo(channel) }) }`:
+ * the producer is a child of the collector, its failure is `collect`'s, and the collector's end
+ * (completion, failure, or a downstream `take`) cancels the producer.
+ */
+import { BufferOverflow } from "../../channels/buffer-overflow.js";
+import { Channel } from "../../channels/channel.js";
+import type { SendChannel } from "../../channels/channel-types.js";
+import {
+	type CoroutineContext,
+	EmptyCoroutineContext,
+} from "../../context/coroutine-context.js";
+import { CoroutineStart } from "../../coroutine/coroutine-start.js";
+import type { Suspend } from "../../intrinsics/instruction.js";
+import type { CoroutineScope } from "../../scope/coroutine-scope.js";
+import { coroutineScope } from "../../scope/scoping-functions.js";
+import {
+	AbstractCollector,
+	collectTo,
+	type FlowCollector,
+	type FlowSource,
+} from "../collector.js";
+import { requireCoroutine } from "../safe-collector.js";
+import { emitAllChannel } from "./emit-all-channel.js";
+
+type Gen<R = void> = Generator<never, R, unknown>;
+
+/** No channel unless one is needed (a bare `flowOn`): kotlinx's `Channel.OPTIONAL_CHANNEL`. */
+export const OPTIONAL_CHANNEL = -3;
+const BUFFERED = -2;
+const UNLIMITED = Number.POSITIVE_INFINITY;
+
+/** Whether `ctx` adds nothing to `base`: every element of `ctx` is already in `base`. */
+export function addsNothing(
+	base: CoroutineContext,
+	ctx: CoroutineContext,
+): boolean {
+	for (const el of ctx) if (base.get(el.key as never) !== el) return false;
+	return true;
+}
+
+export abstract class ChannelFlowSource<T> implements FlowSource<T> {
+	constructor(
+		readonly context: CoroutineContext,
+		readonly capacity: number,
+		readonly onBufferOverflow: BufferOverflow,
+	) {}
+
+	/** The name shown for the producer coroutine in debug dumps. */
+	abstract get operatorName(): string;
+
+	fuse(
+		context: CoroutineContext = EmptyCoroutineContext,
+		capacity: number = OPTIONAL_CHANNEL,
+		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
+	): ChannelFlowSource<T> {
+		const newContext = context.plus(this.context);
+		let newCapacity: number;
+		let newOverflow: BufferOverflow;
+		if (onBufferOverflow !== BufferOverflow.SUSPEND) {
+			newCapacity = capacity;
+			newOverflow = onBufferOverflow;
+		} else {
+			if (this.capacity === OPTIONAL_CHANNEL) newCapacity = capacity;
+			else if (capacity === OPTIONAL_CHANNEL) newCapacity = this.capacity;
+			else if (this.capacity === BUFFERED) newCapacity = capacity;
+			else if (capacity === BUFFERED) newCapacity = this.capacity;
+			else newCapacity = Math.min(this.capacity + capacity, UNLIMITED);
+			newOverflow = this.onBufferOverflow;
+		}
+		if (
+			sameContext(newContext, this.context) &&
+			newCapacity === this.capacity &&
+			newOverflow === this.onBufferOverflow
+		) {
+			return this;
+		}
+		return this.create(newContext, newCapacity, newOverflow);
+	}
+
+	protected abstract create(
+		context: CoroutineContext,
+		capacity: number,
+		onBufferOverflow: BufferOverflow,
+	): ChannelFlowSource<T>;
+
+	/** Runs the upstream in the producer coroutine, sending into `channel`. */
+	abstract collectToChannel(
+		channel: SendChannel<T>,
+		scope: CoroutineScope,
+	): Suspend<void>;
+
+	get produceCapacity(): number {
+		return this.capacity === OPTIONAL_CHANNEL ? BUFFERED : this.capacity;
+	}
+
+	/** Starts the producer in `scope`: returns the channel it fills. */
+	produceImpl(scope: CoroutineScope): Channel<T> {
+		return launchProducer(
+			scope,
+			this.context,
+			this.produceCapacity,
+			this.onBufferOverflow,
+			(channel, producerScope) => this.collectToChannel(channel, producerScope),
+		);
+	}
+
+	[collectTo](collector: FlowCollector<T>): Suspend<void> {
+		const self = this;
+		return coroutineScope(function* () {
+			yield* emitAllChannel(collector, self.produceImpl(this), true);
+		});
+	}
+}
+
+/**
+ * kotlinx's `produce` as the flow operators use it: a child of `scope` started ATOMIC that runs
+ * `body` with the channel, which closes with the producer's end (its failure or cancellation as
+ * the cause). Cancelling the channel (the consumer is done) cancels the producer.
+ */
+export function launchProducer<T>(
+	scope: CoroutineScope,
+	context: CoroutineContext,
+	capacity: number,
+	onBufferOverflow: BufferOverflow,
+	body: (channel: SendChannel<T>, scope: CoroutineScope) => Suspend<void>,
+	onUndeliveredElement?: (element: T) => void,
+): Channel<T> {
+	const channel = Channel<T>(capacity, onBufferOverflow, onUndeliveredElement);
+	const job = scope.launch(context, CoroutineStart.ATOMIC, function* () {
+		yield* body(channel, this) as Gen;
+	});
+	job.invokeOnCompletion((cause) => {
+		channel.close(cause);
+	});
+	const cancel = channel.cancel.bind(channel);
+	channel.cancel = (cause) => {
+		cancel(cause);
+		job.cancel(cause);
+	};
+	return channel;
+}
+
+function sameContext(a: CoroutineContext, b: CoroutineContext): boolean {
+	return addsNothing(a, b) && addsNothing(b, a);
+}
+
+/** `emit` = `send`: the collector of the producer side. */
+export class SendingCollector<T> extends AbstractCollector<T> {
+	constructor(private readonly channel: SendChannel<T>) {
+		super();
+	}
+	emit(value: T): Suspend<void> {
+		return this.channel.send(value);
+	}
+}
+
+/** `buffer`/`flowOn`/`conflate` of any flow: kotlinx's `ChannelFlowOperatorImpl`. */
+export class ChannelFlowOperator<T> extends ChannelFlowSource<T> {
+	constructor(
+		readonly upstream: FlowSource<T>,
+		context: CoroutineContext = EmptyCoroutineContext,
+		capacity: number = OPTIONAL_CHANNEL,
+		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
+	) {
+		super(context, capacity, onBufferOverflow);
+	}
+	get operatorName(): string {
+		return this.capacity === OPTIONAL_CHANNEL ? "Flow.flowOn" : "Flow.buffer";
+	}
+	protected create(
+		context: CoroutineContext,
+		capacity: number,
+		onBufferOverflow: BufferOverflow,
+	): ChannelFlowSource<T> {
+		return new ChannelFlowOperator(
+			this.upstream,
+			context,
+			capacity,
+			onBufferOverflow,
+		);
+	}
+	collectToChannel(channel: SendChannel<T>): Suspend<void> {
+		return this.upstream[collectTo](new SendingCollector(channel));
+	}
+	override [collectTo](collector: FlowCollector<T>): Suspend<void> {
+		// A bare flowOn whose context adds nothing to the collector's runs in place.
+		if (
+			this.capacity === OPTIONAL_CHANNEL &&
+			addsNothing(requireCoroutine("Flow.collect()").context, this.context)
+		) {
+			return this.upstream[collectTo](collector);
+		}
+		return super[collectTo](collector);
+	}
+}
