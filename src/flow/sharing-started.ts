@@ -1,8 +1,9 @@
 /**
  * The built-in {@link SharingStarted} strategies (kotlinx's `SharingStarted.kt`).
  */
+
+import { delay } from "../intrinsics/delay.js";
 import { checkTime } from "../time/check-time.js";
-import type { FlowSource } from "./collector.js";
 import {
 	type Flow,
 	flow,
@@ -16,13 +17,6 @@ import {
 	SharingCommand,
 	startKind,
 } from "./hot/sharing-command.js";
-import { WhileSubscribedCommands } from "./hot/while-subscribed.js";
-
-function fromSource<T>(source: FlowSource<T>): Flow<T> {
-	return flow<T>(function* (c) {
-		yield* c.emitAll(source);
-	});
-}
 
 const Eagerly = {
 	[startKind]: EAGERLY,
@@ -51,13 +45,22 @@ class StartedWhileSubscribed implements SharingStartedType {
 		readonly replayExpiration: number,
 	) {}
 	command(subscriptionCount: StateFlow<number>): Flow<SharingCommand> {
-		return fromSource(
-			new WhileSubscribedCommands(
-				subscriptionCount,
-				this.stopTimeout,
-				this.replayExpiration,
-			),
-		);
+		const { stopTimeout, replayExpiration } = this;
+		return subscriptionCount
+			.transformLatest<SharingCommand>(function* (count) {
+				if (count > 0) {
+					yield* this.emit(SharingCommand.START);
+				} else {
+					yield* delay(stopTimeout);
+					if (replayExpiration > 0) {
+						yield* this.emit(SharingCommand.STOP);
+						yield* delay(replayExpiration);
+					}
+					yield* this.emit(SharingCommand.STOP_AND_RESET_REPLAY_CACHE);
+				}
+			})
+			.dropWhile((c) => c !== SharingCommand.START) // no STOP before the first START
+			.distinctUntilChanged();
 	}
 	toString(): string {
 		const params: string[] = [];

@@ -9,7 +9,10 @@
  * so a subscriber that comes and goes at once is still counted).
  */
 
-import type { CoroutineContext } from "../../context/coroutine-context.js";
+import {
+	type CoroutineContext,
+	EmptyCoroutineContext,
+} from "../../context/coroutine-context.js";
 import { CoroutineStart } from "../../coroutine/coroutine-start.js";
 import { NoSuchElementException } from "../../errors/exceptions.js";
 import type { Instruction, Suspend } from "../../intrinsics/instruction.js";
@@ -17,6 +20,7 @@ import { CompletableDeferred } from "../../job/completable-deferred.js";
 import type { Job } from "../../job/job.js";
 import { JobKey } from "../../job/job-key.js";
 import type { CoroutineScope } from "../../scope/coroutine-scope.js";
+import { TransformLatestSource } from "../channel-flow/latest.js";
 import {
 	AbstractCollector,
 	collectTo,
@@ -24,7 +28,8 @@ import {
 	type FlowCollector,
 	type FlowSource,
 } from "../collector.js";
-import { first } from "../terminal.js";
+import { distinctUntilChangedBy } from "../operators/transform.js";
+import { first, NopCollector } from "../terminal.js";
 import type {
 	SharedFlowImpl,
 	SubscriptionCountFlow,
@@ -54,14 +59,14 @@ export function launchSharing<T>(
 ): Job {
 	const start =
 		kind === EAGERLY ? CoroutineStart.DEFAULT : CoroutineStart.UNDISPATCHED;
-	return scope.launch(context, start, function* (sharing) {
+	return scope.launch(context, start, function* () {
 		if (kind === EAGERLY) {
 			yield* upstream[collectTo](shared);
 		} else if (kind === LAZILY) {
 			yield* first(shared.subscriptionCount, (n) => n > 0);
 			yield* upstream[collectTo](shared);
 		} else {
-			yield* runCommands(sharing, commands(), upstream, shared, initialValue);
+			yield* runCommands(commands(), upstream, shared, initialValue);
 		}
 	});
 }
@@ -70,52 +75,34 @@ export function launchSharing<T>(
  * kotlinx's `command(...).distinctUntilChanged().collectLatest { ... }`: each new command cancels
  * (and waits for) the upstream collection the previous START began, then acts.
  */
-function* runCommands<T>(
-	sharing: CoroutineScope,
+function runCommands<T>(
 	commands: FlowSource<SharingCommand>,
 	upstream: FlowSource<T>,
 	shared: SharingTarget<T>,
 	initialValue: T | typeof NO_INITIAL,
-): Generator<never, void, unknown> {
-	let worker: Job | null = null;
-	let last: SharingCommand | null = null;
-	const onCommand = function* (
+): Suspend<void> {
+	const act = function* (
+		this: FlowCollector<void>,
 		command: SharingCommand,
-	): Generator<never, void, unknown> {
-		if (command === last) return;
-		last = command;
-		if (worker !== null) {
-			const w: Job = worker;
-			worker = null;
-			yield* w.cancelAndJoin() as Generator<never, void, unknown>;
-		}
+	): Generator<Instruction, void, unknown> {
 		if (command === SharingCommand.START) {
-			worker = sharing.launch(function* () {
-				yield* upstream[collectTo](shared);
-			});
+			yield* upstream[collectTo](shared); // cancelled by the next command
 		} else if (command === SharingCommand.STOP_AND_RESET_REPLAY_CACHE) {
 			if (initialValue === NO_INITIAL) shared.resetReplayCache();
 			else shared.tryEmit(initialValue);
 		}
 	};
-	yield* commands[collectTo](new CommandCollector(onCommand)) as Generator<
-		never,
-		void,
-		unknown
-	>;
-	const w = worker as Job | null;
-	if (w !== null) yield* w.join() as Generator<never, void, unknown>;
+	return new TransformLatestSource<SharingCommand, void>(
+		distinctUntilChangedBy(commands, identity, Object.is),
+		act,
+		"SharingStarted.command",
+	)
+		.fuse(EmptyCoroutineContext, 0)
+		[collectTo](new NopCollector<void>());
 }
 
-class CommandCollector extends AbstractCollector<SharingCommand> {
-	constructor(
-		private readonly onCommand: (c: SharingCommand) => Suspend<void>,
-	) {
-		super();
-	}
-	emit(value: SharingCommand): Suspend<void> {
-		return this.onCommand(value);
-	}
+function identity<T>(v: T): T {
+	return v;
 }
 
 /**
