@@ -68,11 +68,10 @@ export class SharedFlowSlot implements RegisteredSlot, Suspension {
 	index = -1;
 	/** The collector's coroutine while it waits for a value. */
 	co: SuspendingCoroutine | null = null;
-	/** The one instruction this slot's collector yields to wait (reused: no allocation per wait). */
-	readonly awaitValue: Instruction<void>;
 
-	constructor() {
-		this.awaitValue = new AwaitValue(this);
+	/** The wait for the next value (a fresh instruction each time: `yield*` runs it once). */
+	awaitValue(): Suspend<void> {
+		return new AwaitValue(this);
 	}
 	cancelWait(co: SuspendingCoroutine, cause: CancellationException): void {
 		this.co = null;
@@ -203,7 +202,7 @@ export class SharedFlowImpl<T> extends AbstractSharedFlow<T, SharedFlowSlot> {
 			for (;;) {
 				let value = this.tryTakeValue(slot);
 				while (value === NO_VALUE) {
-					yield slot.awaitValue;
+					yield* slot.awaitValue();
 					value = this.tryTakeValue(slot);
 				}
 				job.ensureActive();
@@ -216,6 +215,13 @@ export class SharedFlowImpl<T> extends AbstractSharedFlow<T, SharedFlowSlot> {
 	}
 
 	private tryTakeValue(slot: SharedFlowSlot): T | typeof NO_VALUE {
+		// Fast path: a buffered value, taken by a collector that is not the slowest.
+		const next = slot.index;
+		if (next > this.minCollectorIndex && next < this.head + this.bufferSize) {
+			slot.index = next + 1;
+			const buffer = this.buffer as unknown[];
+			return buffer[next & (buffer.length - 1)] as T;
+		}
 		const index = this.tryPeek(slot);
 		if (index < 0) return NO_VALUE;
 		const oldIndex = slot.index;

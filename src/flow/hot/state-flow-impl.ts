@@ -17,6 +17,7 @@ import {
 import {
 	Instruction,
 	SUSPENDED,
+	type Suspend,
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../../intrinsics/instruction.js";
@@ -37,10 +38,10 @@ class StateFlowSlot implements RegisteredSlot, Suspension {
 	pos = -1;
 	state = IDLE;
 	co: SuspendingCoroutine | null = null;
-	readonly awaitPending: Instruction<void>;
 
-	constructor() {
-		this.awaitPending = new AwaitPending(this);
+	/** The wait for a new value (a fresh instruction each time: `yield*` runs it once). */
+	awaitPending(): Suspend<void> {
+		return new AwaitPending(this);
 	}
 
 	makePending(): void {
@@ -180,7 +181,7 @@ export class StateFlowImpl<T> extends AbstractSharedFlow<T, StateFlowSlot> {
 					const r = collector.emit(v);
 					if (r !== DONE) yield* r;
 				}
-				if (!slot.takePending()) yield slot.awaitPending;
+				if (!slot.takePending()) yield* slot.awaitPending();
 			}
 		} finally {
 			slot.co = null;
