@@ -585,7 +585,9 @@ export abstract class Flow<T> implements FlowSource<T> {
 	 * last `replay` values are replayed to new ones. `started` decides when that collection runs:
 	 * `SharingStarted.Eagerly` (at `scope`'s next dispatch, for ever), `Lazily` (from the first
 	 * subscriber on, for ever) or `WhileSubscribed(stopTimeoutMillis, replayExpirationMillis)`.
-	 * The upstream is buffered as kotlinx does: `max(replay, 64)` values in all.
+	 * The upstream is buffered as kotlinx does: `max(replay, 64)` values in all, unless a
+	 * `buffer(n)`, `conflate()` or `flowOn(ctx)` right before `shareIn` says otherwise (it is fused
+	 * into the shared flow: `buffer(0)` makes the upstream wait for every subscriber).
 	 *
 	 * @example
 	 * const prices = pricesFromNetwork.shareIn(scope, SharingStarted.WhileSubscribed(5_000), 1);
@@ -998,6 +1000,50 @@ function kindOf(started: SharingStarted): number {
 	return (started as { [startKind]?: number })[startKind] ?? 0;
 }
 
+/** What `shareIn`/`stateIn` run and how they buffer: kotlinx's `SharingConfig`. */
+interface SharingConfig<T> {
+	upstream: FlowSource<T>;
+	extraBufferCapacity: number;
+	onBufferOverflow: BufferOverflow;
+	context: CoroutineContext;
+}
+
+/**
+ * kotlinx's `configureSharing`: a `buffer`/`conflate`/`flowOn` right before `shareIn` is fused
+ * into the shared flow (its channel is dropped; its size becomes the extra buffer, its overflow
+ * strategy the shared flow's, its context the sharing coroutine's); otherwise the upstream is
+ * shared with a buffer of `max(replay, 64)`.
+ */
+function configureSharing<T>(flow: Flow<T>, replay: number): SharingConfig<T> {
+	const defaultExtra = Math.max(replay, SHARE_DEFAULT_CAPACITY) - replay;
+	const source = flow instanceof SourceFlow ? flow.source : flow;
+	if (source instanceof ChannelFlowOperator) {
+		const capacity = source.capacity;
+		const overflow = source.onBufferOverflow;
+		let extra: number;
+		if (capacity < 0 || capacity === 0) {
+			// the optional channel of a bare flowOn, BUFFERED, or an explicit 0
+			if (overflow === BufferOverflow.SUSPEND)
+				extra = capacity === 0 ? 0 : defaultExtra;
+			else extra = replay === 0 ? 1 : 0; // no suspension: a buffer of one at least
+		} else {
+			extra = capacity;
+		}
+		return {
+			upstream: source.upstream as FlowSource<T>,
+			extraBufferCapacity: extra,
+			onBufferOverflow: overflow,
+			context: source.context,
+		};
+	}
+	return {
+		upstream: flow,
+		extraBufferCapacity: defaultExtra,
+		onBufferOverflow: BufferOverflow.SUSPEND,
+		context: EmptyCoroutineContext,
+	};
+}
+
 function shareIn<T>(
 	upstream: Flow<T>,
 	scope: CoroutineScope,
@@ -1008,15 +1054,16 @@ function shareIn<T>(
 	if (!Number.isInteger(replay) || replay < 0) {
 		throw new RangeError(`replay cannot be negative, but was ${replay}`);
 	}
+	const config = configureSharing(upstream, replay);
 	const core = new SharedFlowImpl<T>(
 		replay,
-		Math.max(replay, SHARE_DEFAULT_CAPACITY),
-		BufferOverflow.SUSPEND,
+		replay + config.extraBufferCapacity,
+		config.onBufferOverflow,
 	);
 	const job = launchSharing(
 		scope,
-		EmptyCoroutineContext,
-		upstream,
+		config.context,
+		config.upstream,
 		core,
 		kindOf(started),
 		() => started.command(new ReadonlyStateFlow(core.subscriptionCount, null)),
@@ -1032,11 +1079,12 @@ function stateIn<T>(
 	initialValue: T,
 ): StateFlow<T> {
 	checkStarted(started, "Flow.stateIn(scope, started, initialValue)");
+	const config = configureSharing(upstream, 1);
 	const core = new StateFlowImpl<T>(initialValue);
 	const job = launchSharing(
 		scope,
-		EmptyCoroutineContext,
-		upstream,
+		config.context,
+		config.upstream,
 		core,
 		kindOf(started),
 		() => started.command(new ReadonlyStateFlow(core.subscriptionCount, null)),
@@ -1049,7 +1097,8 @@ function stateInAwaitOf<T>(
 	upstream: Flow<T>,
 	scope: CoroutineScope,
 ): Suspend<StateFlow<T>> {
-	return stateInAwait(scope, upstream as FlowSource<T>, (first, job) => {
+	const config = configureSharing(upstream, 1);
+	return stateInAwait(scope, config.context, config.upstream, (first, job) => {
 		const state = new StateFlowImpl<T>(first);
 		return { state, view: new ReadonlyStateFlow(state, job) as StateFlow<T> };
 	});

@@ -1,11 +1,14 @@
 import {
 	CoroutineExceptionHandler,
 	CoroutineScope,
+	CoroutineStart,
 	delay,
+	EmptyCoroutineContext,
 	flow,
 	Job,
 	NoSuchElementException,
 	SharingStarted,
+	type Suspend,
 	yieldNow,
 } from "kocoro";
 import { runTest, StandardTestDispatcher } from "kocoro/test";
@@ -283,4 +286,82 @@ describe("shareIn / stateIn start strategies", () => {
 		assert(String(SharingStarted.Eagerly)).toBe("SharingStarted.Eagerly");
 		scope.cancel();
 	});
+});
+
+describe("shareIn fuses a preceding buffer/conflate (kotlinx's configureSharing)", () => {
+	/** Emits 1..5 at once, logging the virtual time of each emit's return. */
+	function burst(log: string[], clock: { readonly currentTime: number }) {
+		return flow<number>(function* () {
+			for (let i = 1; i <= 5; i++) {
+				yield* this.emit(i);
+				log.push(`emitted ${i} at ${clock.currentTime}`);
+			}
+		});
+	}
+	/** A subscriber that takes 100 ms per value; returns what it saw. */
+	function* slowSubscriber(
+		scope: CoroutineScope,
+		shared: { collect(f: (v: number) => Suspend<void>): Suspend<never> },
+	) {
+		const seen: number[] = [];
+		const job = scope.launch(
+			EmptyCoroutineContext,
+			CoroutineStart.UNDISPATCHED,
+			function* () {
+				yield* shared.collect(function* (v) {
+					seen.push(v);
+					yield* delay(100);
+				});
+			},
+		);
+		return { seen, job };
+	}
+
+	it("by default the upstream runs ahead of a slow subscriber (a buffer of 64)", () =>
+		runTest(function* () {
+			const log: string[] = [];
+			const shared = burst(log, this.testScheduler).shareIn(
+				this.backgroundScope,
+				SharingStarted.Lazily,
+			);
+			const { seen, job } = yield* slowSubscriber(this, shared);
+			yield* delay(1_000);
+			assert(log.at(-1)).toBe("emitted 5 at 0");
+			assert(seen).toEqual([1, 2, 3, 4, 5]);
+			job.cancel();
+		}));
+
+	it("buffer(0).shareIn: every emit waits until the subscriber took the value", () =>
+		runTest(function* () {
+			const log: string[] = [];
+			const shared = burst(log, this.testScheduler)
+				.buffer(0)
+				.shareIn(this.backgroundScope, SharingStarted.Lazily);
+			const { seen, job } = yield* slowSubscriber(this, shared);
+			yield* delay(1_000);
+			// Each value is handed over when the subscriber comes back for it.
+			assert(log).toEqual([
+				"emitted 1 at 0",
+				"emitted 2 at 100",
+				"emitted 3 at 200",
+				"emitted 4 at 300",
+				"emitted 5 at 400",
+			]);
+			assert(seen).toEqual([1, 2, 3, 4, 5]);
+			job.cancel();
+		}));
+
+	it("conflate().shareIn: a buffer of one dropping the oldest: the subscriber sees the latest", () =>
+		runTest(function* () {
+			const log: string[] = [];
+			const shared = burst(log, this.testScheduler)
+				.conflate()
+				.shareIn(this.backgroundScope, SharingStarted.Lazily);
+			const { seen, job } = yield* slowSubscriber(this, shared);
+			yield* delay(1_000);
+			assert(log.at(-1)).toBe("emitted 5 at 0");
+			// The five emits ran before the subscriber's first resumption: only 5 is left.
+			assert(seen).toEqual([5]);
+			job.cancel();
+		}));
 });

@@ -113,11 +113,12 @@ function identity<T>(v: T): T {
  */
 export function* stateInAwait<T, V>(
 	scope: CoroutineScope,
+	context: CoroutineContext,
 	upstream: FlowSource<T>,
 	create: (first: T, job: Job) => { state: StateFlowImpl<T>; view: V },
 ): Generator<Instruction, V, unknown> {
 	const result = CompletableDeferred<V>();
-	scope.launch(function* (sharing) {
+	scope.launch(context, function* (sharing) {
 		let state: StateFlowImpl<T> | null = null;
 		try {
 			yield* upstream[collectTo](
