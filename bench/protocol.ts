@@ -16,6 +16,8 @@ export const WORKLOADS = [
 	"timeout-fast",
 	"memory",
 	"fairness",
+	"flow-pipeline",
+	"flow-suspending",
 	"stateflow-fanout",
 	"sharedflow-broadcast",
 ] as const;
@@ -65,6 +67,7 @@ export const EXTRA = {
 	tcpMax: "tcp max ms",
 	stepsPerSecond: "steps/s (M)",
 	twoCoroutines: "2 coroutines interleaved (M steps/s)",
+	flowBuilder: "same pipeline over flow {} (M values/s)",
 	delivered: "values delivered",
 } as const;
 
@@ -236,4 +239,52 @@ export async function timed(
 	await run(n);
 	await run(n);
 	return stopwatch(() => run(n), true);
+}
+
+/** The flow workloads: numbers 0..n-1, map(x * 2), filter(x % 3 === 0), fold sum. */
+export const FLOW_SIZE = 1_000_000;
+
+/** The sum the flow pipeline must compute over 0..n-1. */
+export function flowPipelineSum(n: number): number {
+	let sum = 0;
+	for (let i = 0; i < n; i++) {
+		const x = i * 2;
+		if (x % 3 === 0) sum += x;
+	}
+	return sum;
+}
+
+/**
+ * Times a flow pipeline (after two warm-up runs, as `timed`), checks its sum, and reports the rate
+ * in millions of source values per second.
+ */
+export async function reportFlowRate(
+	run: (n: number) => Promise<number> | number,
+	scale: number,
+	extra?: Record<string, number>,
+): Promise<void> {
+	const rate = await flowRate(run, scale);
+	report({
+		value: rate,
+		unit: "M values/s",
+		lowerIsBetter: false,
+		...(extra === undefined ? {} : { extra }),
+	});
+}
+
+/** The rate (M values/s) of a flow pipeline, after two warm-up runs; checks its sum. */
+export async function flowRate(
+	run: (n: number) => Promise<number> | number,
+	scale: number,
+): Promise<number> {
+	const n = scaled(FLOW_SIZE, scale);
+	let sum = 0;
+	const ms = await timed(async (k) => {
+		sum = await run(k);
+	}, n);
+	check(
+		sum === flowPipelineSum(n),
+		`the pipeline summed ${sum}, expected ${flowPipelineSum(n)}`,
+	);
+	return n / ms / 1000;
 }

@@ -19,8 +19,9 @@ const SYSTEMS = [
 	// Its cost per task grows with the number of tasks: at full size one workload takes minutes.
 	{ id: "effection", label: "effection (sizes /10)" },
 	{ id: "async", label: "async/await" },
-	// The peer of the hot-flow workloads only (BehaviorSubject, Subject).
-	{ id: "rxjs", label: "rxjs" },
+	// Peers of the flow workloads only.
+	{ id: "rxjs", label: "RxJS 7" },
+	{ id: "generators", label: "sync generators" },
 ] as const;
 type SystemId = (typeof SYSTEMS)[number]["id"];
 
@@ -30,12 +31,21 @@ const HOT_WORKLOADS: readonly Workload[] = [
 	"sharedflow-broadcast",
 ];
 
-/** Whether `system` has a peer for `workload` (else its cell shows "—"). */
-function runs_(system: SystemId, workload: Workload): boolean {
-	const hot = HOT_WORKLOADS.includes(workload);
-	if (system === "rxjs") return hot;
-	if (system === "effection" || system === "async") return !hot;
-	return true;
+const FLOW_WORKLOADS: readonly Workload[] = [
+	"flow-pipeline",
+	"flow-suspending",
+];
+/**
+ * Whether `system` runs `workload` (RxJS and generators only the flow ones, effection not them;
+ * the hot-flow ones: kocoro, effect and RxJS).
+ */
+function takesPart(system: SystemId, workload: Workload): boolean {
+	if (HOT_WORKLOADS.includes(workload)) {
+		return system === "kocoro" || system === "effect" || system === "rxjs";
+	}
+	const flowOnly = system === "rxjs" || system === "generators";
+	if (FLOW_WORKLOADS.includes(workload)) return system !== "effection";
+	return !flowOnly;
 }
 
 const { values: opts } = parseArgs({
@@ -122,15 +132,16 @@ const details: string[] = [];
 
 for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
-	const systems = SYSTEMS.filter((s) => runs_(s.id, workload));
 	for (let i = 0; i < runs; i++) {
-		for (const system of systems) {
+		for (const system of SYSTEMS) {
+			if (!takesPart(system.id, workload)) continue;
 			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
-	for (const system of systems) {
+	for (const system of SYSTEMS) {
 		const all = results.get(system.id)!;
+		if (all.length === 0) continue;
 		const m = median(all);
 		bySystem.set(system.id, m);
 		const values = all.map((r) => r.value);
@@ -272,6 +283,21 @@ function judgeTargets(): Verdict[] {
 			`${w} within 2× of rxjs (${peer.split(" / ")[0]})`,
 			`${fmt(k.value / rx.value)}× rxjs's time`,
 			k.value / rx.value <= 2,
+		);
+	}
+	const fp = get("flow-pipeline", "kocoro");
+	if (fp !== undefined) {
+		const rx = get("flow-pipeline", "rxjs")!;
+		const asyncGen = get("flow-pipeline", "async")!;
+		add(
+			"flow-pipeline at least RxJS's rate",
+			`${fmt(fp.value)} M/s, ${fmt(advantage(fp, rx))}× RxJS`,
+			advantage(fp, rx) >= 1,
+		);
+		add(
+			"flow-pipeline ≥ 5× the async-generator pipeline",
+			`${fmt(advantage(fp, asyncGen))}×`,
+			advantage(fp, asyncGen) >= 5,
 		);
 	}
 	return verdicts;

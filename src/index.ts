@@ -13,6 +13,7 @@ export type {
 	ReceiveChannel,
 	SendChannel,
 } from "./channels/channel-types.js";
+export { TickerMode, ticker } from "./channels/ticker.js";
 // context
 export {
 	AbstractCoroutineContextElement,
@@ -52,6 +53,8 @@ export type { FlowSource } from "./flow/collector.js";
 export {
 	AbstractFlow,
 	asFlow,
+	callbackFlow,
+	channelFlow,
 	combine,
 	consumeAsFlow,
 	DEFAULT_CONCURRENCY,
@@ -102,7 +105,13 @@ export {
 	GlobalScope,
 	MainScope,
 } from "./scope/context-scope.js";
-export type { Block } from "./scope/coroutine-scope.js";
+export type {
+	ActorBlock,
+	ActorScope,
+	Block,
+	ProducerBlock,
+	ProducerScope,
+} from "./scope/coroutine-scope.js";
 export { runCoroutine } from "./scope/run-coroutine.js";
 export {
 	coroutineScope,
@@ -110,3 +119,10 @@ export {
 	withContext,
 } from "./scope/scoping-functions.js";
 export { withTimeout, withTimeoutOrNull } from "./scope/with-timeout.js";
+// select
+export {
+	type SelectBuilder,
+	select,
+	selectUnbiased,
+	whileSelect,
+} from "./select/select.js";

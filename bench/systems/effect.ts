@@ -13,6 +13,7 @@ import {
 	fairnessMs,
 	measureFairness,
 	report,
+	reportFlowRate,
 	round,
 	scaled,
 	settleHeap,
@@ -313,6 +314,41 @@ switch (workload) {
 			lowerIsBetter: true,
 			extra: { [EXTRA.delivered]: delivered, sizes: "/10" },
 		});
+		break;
+	}
+	case "flow-pipeline": {
+		// Effect's Stream (chunked: pure map/filter run per chunk of 4096).
+		await reportFlowRate(
+			(n) =>
+				Effect.runPromise(
+					Stream.range(0, n - 1).pipe(
+						Stream.map((x) => x * 2),
+						Stream.filter((x) => x % 3 === 0),
+						Stream.runFold(
+							() => 0,
+							(acc: number, x: number) => acc + x,
+						),
+					),
+				),
+			scale,
+		);
+		break;
+	}
+	case "flow-suspending": {
+		await reportFlowRate(
+			(n) =>
+				Effect.runPromise(
+					Stream.range(0, n - 1).pipe(
+						Stream.mapEffect((x) => Effect.succeed(x * 2)),
+						Stream.filterEffect((x) => Effect.succeed(x % 3 === 0)),
+						Stream.runFoldEffect(
+							() => 0,
+							(acc: number, x: number) => Effect.succeed(acc + x),
+						),
+					),
+				),
+			scale,
+		);
 		break;
 	}
 }

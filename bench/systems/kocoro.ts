@@ -1,7 +1,9 @@
 import {
+	asFlow,
 	awaitCancellation,
 	CoroutineScope,
 	Dispatchers,
+	flow,
 	type Job,
 	MutableSharedFlow,
 	MutableStateFlow,
@@ -14,8 +16,10 @@ import {
 	check,
 	EXTRA,
 	fairnessMs,
+	flowRate,
 	measureFairness,
 	report,
+	reportFlowRate,
 	round,
 	scaled,
 	settleHeap,
@@ -27,6 +31,21 @@ import {
 const { workload, scale } = args();
 
 const noop = function* () {};
+
+/** Kotlin's `0 until n` as a lazy iterable (no array). */
+function range(n: number): Iterable<number> {
+	return {
+		[Symbol.iterator]() {
+			let i = 0;
+			return {
+				next: (): IteratorResult<number> =>
+					i < n
+						? { value: i++, done: false }
+						: { value: undefined, done: true },
+			};
+		},
+	};
+}
 const returnsAtOnce = function* () {
 	return 1;
 };
@@ -296,6 +315,55 @@ switch (workload) {
 			lowerIsBetter: true,
 			extra: { [EXTRA.delivered]: delivered },
 		});
+		break;
+	}
+	case "flow-pipeline": {
+		// Plain lambdas: the collector never suspends, so no value pays for suspension. The source
+		// is Kotlin's `(0 until n).asFlow()` (RxJS's `range`); the extra figure is the same pipeline
+		// over a `flow {}` builder, whose body pays one `yield*` per value.
+		const builder = await flowRate(
+			(n) =>
+				runCoroutine(function* () {
+					return yield* flow<number>(function* () {
+						for (let i = 0; i < n; i++) yield* this.emit(i);
+					})
+						.map((x) => x * 2)
+						.filter((x) => x % 3 === 0)
+						.fold(0, (acc, x) => acc + x);
+				}),
+			scale,
+		);
+		await reportFlowRate(
+			(n) =>
+				runCoroutine(function* () {
+					return yield* asFlow(range(n))
+						.map((x) => x * 2)
+						.filter((x) => x % 3 === 0)
+						.fold(0, (acc, x) => acc + x);
+				}),
+			scale,
+			{ [EXTRA.flowBuilder]: round(builder) },
+		);
+		break;
+	}
+	case "flow-suspending": {
+		// Generator-function lambdas (they could suspend; they do not).
+		await reportFlowRate(
+			(n) =>
+				runCoroutine(function* () {
+					return yield* asFlow(range(n))
+						.map(function* (x) {
+							return x * 2;
+						})
+						.filter(function* (x) {
+							return x % 3 === 0;
+						})
+						.fold(0, function* (acc, x) {
+							return acc + x;
+						});
+				}),
+			scale,
+		);
 		break;
 	}
 }

@@ -1,22 +1,69 @@
 /**
- * RxJS, the peer of the hot-flow workloads only: `BehaviorSubject` for `stateflow-fanout`,
- * `Subject` for `sharedflow-broadcast`. RxJS delivers synchronously, inside `next`, and never
- * suspends a producer: the floor of what a push broadcast costs in JavaScript.
+ * RxJS 7, a peer of the flow workloads only: `range().pipe(map, filter, reduce)`, synchronous;
+ * and of the hot-flow workloads: `BehaviorSubject` for `stateflow-fanout`, `Subject` for
+ * `sharedflow-broadcast` (delivered inside `next()`, a producer never held back).
  */
-import { BehaviorSubject, Subject, type Subscription } from "rxjs";
+import {
+	BehaviorSubject,
+	filter as filter$,
+	map as map$,
+	mergeMap,
+	of,
+	range,
+	reduce,
+	Subject,
+	type Subscription,
+} from "rxjs";
 import {
 	args,
 	check,
 	EXTRA,
 	fail,
 	report,
+	reportFlowRate,
 	scaled,
 	timed,
 } from "../protocol.js";
 
 const { workload, scale } = args();
 
+function sumOf(source: ReturnType<typeof range>): number {
+	let sum = Number.NaN;
+	source.subscribe((v) => {
+		sum = v;
+	});
+	return sum;
+}
+
 switch (workload) {
+	case "flow-pipeline":
+		await reportFlowRate(
+			(n) =>
+				sumOf(
+					range(0, n).pipe(
+						map$((x) => x * 2),
+						filter$((x) => x % 3 === 0),
+						reduce((acc, x) => acc + x, 0),
+					),
+				),
+			scale,
+		);
+		break;
+	case "flow-suspending":
+		// RxJS's counterpart of a callback that may be asynchronous: one that returns an
+		// observable (mergeMap over a synchronous `of`).
+		await reportFlowRate(
+			(n) =>
+				sumOf(
+					range(0, n).pipe(
+						mergeMap((x) => of(x * 2)),
+						filter$((x) => x % 3 === 0),
+						reduce((acc, x) => acc + x, 0),
+					),
+				),
+			scale,
+		);
+		break;
 	case "stateflow-fanout": {
 		const collectors = scaled(1_000, scale);
 		const updates = scaled(10_000, scale);
@@ -72,5 +119,5 @@ switch (workload) {
 		break;
 	}
 	default:
-		fail(`rxjs runs the hot-flow workloads only, not ${workload}`);
+		fail(`rxjs runs only the flow and hot-flow workloads, not ${workload}`);
 }

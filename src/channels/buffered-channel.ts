@@ -52,6 +52,7 @@ import {
 	type ChannelCore,
 	ChannelIteratorImpl,
 	CLOSED,
+	EMPTY,
 	RECEIVE,
 	RECEIVE_CATCHING,
 	ReceiveInstruction,
@@ -361,9 +362,6 @@ export class BufferedChannel<E>
 	}
 }
 
-/** What `poll` returns when there is nothing to receive on an open channel. */
-const EMPTY: unique symbol = Symbol("kocoro.channelEmpty");
-
 /** The smallest power of two >= min(capacity, 16), at least 1. */
 function initialLength(capacity: number): number {
 	let n = 1;
@@ -381,4 +379,17 @@ function cancellationOf(
 	throw new TypeError(
 		"cancel(cause): cause must be a CancellationException or a message string",
 	);
+}
+
+/**
+ * @internal The kocoro channel behind `ch`: the channel itself, or the one of a `produce`/`actor`
+ * scope; null for anything else.
+ */
+export function channelCoreOf(ch: unknown): BufferedChannel<unknown> | null {
+	if (ch instanceof BufferedChannel) return ch;
+	if (ch !== null && typeof ch === "object") {
+		const inner = (ch as { channel?: unknown }).channel;
+		if (inner instanceof BufferedChannel) return inner;
+	}
+	return null;
 }

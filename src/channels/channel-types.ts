@@ -82,6 +82,9 @@ export interface ReceiveChannel<E> {
 		block: (this: ReceiveChannel<E>, ch: ReceiveChannel<E>) => Suspend<R>,
 	): Suspend<R>;
 	consume<R>(block: SuspendFnOn<ReceiveChannel<E>, [], R>): Suspend<R>;
+	consume<R>(
+		block: (this: ReceiveChannel<E>, ch: ReceiveChannel<E>) => R,
+	): Suspend<R>;
 	/** Calls `action` with every element until the channel is closed, then cancels it (`consume`). */
 	consumeEach(action: (element: E) => Suspend<void>): Suspend<void>;
 	consumeEach(action: SuspendFn<[E], void>): Suspend<void>;

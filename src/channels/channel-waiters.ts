@@ -25,8 +25,10 @@ import { ChannelResult } from "./channel-result.js";
 import type { ChannelIterator } from "./channel-types.js";
 import type { Linked, WaiterQueue } from "./waiter-queue.js";
 
-/** What `receiveOrSuspend` returns for a channel closed for receive. */
+/** What `receiveOrSuspend` and `poll` return for a channel closed for receive. */
 export const CLOSED: unique symbol = Symbol("kocoro.channelClosed");
+/** What `poll` returns when there is nothing to receive on an open channel. */
+export const EMPTY: unique symbol = Symbol("kocoro.channelEmpty");
 
 /** A waiting receiver: a coroutine's receive/receiveCatching/hasNext, or a select clause. */
 export interface ReceiverNode extends Linked {

@@ -69,11 +69,19 @@ Channel.BUFFERED = -2 as const;
 Channel.UNLIMITED = Number.POSITIVE_INFINITY;
 
 /** @internal Checks the arguments and builds the channel (`Channel` and `produce` use it). */
-export function makeChannel<E>(
+export function makeChannel<
+	E,
+	C extends BufferedChannel<E> = BufferedChannel<E>,
+>(
 	capacity: unknown,
 	overflow: unknown = BufferOverflow.SUSPEND,
 	undelivered: unknown = undefined,
-): BufferedChannel<E> {
+	Kind: new (
+		capacity: number,
+		overflow: BufferOverflow,
+		onUndeliveredElement: ((element: E) => void) | null,
+	) => C = BufferedChannel as never,
+): C {
 	if (
 		overflow !== BufferOverflow.SUSPEND &&
 		overflow !== BufferOverflow.DROP_OLDEST &&
@@ -101,26 +109,18 @@ export function makeChannel<E>(
 	const suspend = overflow === BufferOverflow.SUSPEND;
 	switch (capacity) {
 		case 0:
-			return new BufferedChannel<E>(suspend ? 0 : 1, overflow, onUndelivered);
+			return new Kind(suspend ? 0 : 1, overflow, onUndelivered);
 		case -1:
 			if (!suspend) {
 				throw new RangeError(
 					"CONFLATED capacity cannot be used with non-default onBufferOverflow",
 				);
 			}
-			return new BufferedChannel<E>(
-				1,
-				BufferOverflow.DROP_OLDEST,
-				onUndelivered,
-			);
+			return new Kind(1, BufferOverflow.DROP_OLDEST, onUndelivered);
 		case -2:
-			return new BufferedChannel<E>(
-				suspend ? DEFAULT_BUFFER : 1,
-				overflow,
-				onUndelivered,
-			);
+			return new Kind(suspend ? DEFAULT_BUFFER : 1, overflow, onUndelivered);
 		case Number.POSITIVE_INFINITY:
-			return new BufferedChannel<E>(
+			return new Kind(
 				Number.POSITIVE_INFINITY,
 				BufferOverflow.SUSPEND,
 				onUndelivered,
@@ -136,5 +136,5 @@ export function makeChannel<E>(
 			`Invalid channel capacity: ${capacity}, should be an integer >=0 or one of Channel.RENDEZVOUS, CONFLATED, BUFFERED, UNLIMITED`,
 		);
 	}
-	return new BufferedChannel<E>(capacity, overflow, onUndelivered);
+	return new Kind(capacity, overflow, onUndelivered);
 }

@@ -1,3 +1,11 @@
+import { makeChannel } from "../channels/channel.js";
+import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
+import {
+	ActorChannel,
+	type CoroutineChannel,
+	ProducerChannel,
+} from "../channels/coroutine-channels.js";
+import { actorBody, producerBody } from "../channels/producer-scope.js";
 import {
 	type CoroutineContext,
 	checkContext,
@@ -10,7 +18,12 @@ import type { Suspend } from "../intrinsics/instruction.js";
 import { AwaitInstruction } from "../intrinsics/join-await.js";
 import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
 import type { Deferred, Job } from "../job/job.js";
-import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
+import type {
+	ActorBlock,
+	Block,
+	CoroutineScope,
+	ProducerBlock,
+} from "../scope/coroutine-scope.js";
 import { AbstractCoroutine, LAZY_FLAG } from "./abstract-coroutine.js";
 import { CoroutineStart } from "./coroutine-start.js";
 import { probes } from "./probes.js";
@@ -32,6 +45,12 @@ export abstract class Coroutine<T>
 	}
 	promise<R>(...args: unknown[]): Promise<R> {
 		return asyncIn<R>(this.context, args, "promise").asPromise();
+	}
+	produce<E>(...args: unknown[]): ReceiveChannel<E> {
+		return produceIn<E>(this.context, args);
+	}
+	actor<E>(...args: unknown[]): SendChannel<E> {
+		return actorIn<E>(this.context, args);
 	}
 }
 
@@ -64,6 +83,108 @@ export class DeferredCoroutine<T> extends Coroutine<T> implements Deferred<T> {
 	asPromise(): Promise<T> {
 		return promiseOf<T>(this);
 	}
+}
+
+/**
+ * The coroutine of `produce` and `actor` (Kotlin's `ProducerCoroutine`/`ActorCoroutine`): tells
+ * its channel when it is cancelling and how it ended; the channel cancels it in turn.
+ */
+class ChannelCoroutine extends Coroutine<void> {
+	constructor(
+		parentContext: CoroutineContext,
+		block: Block<void>,
+		private readonly channel: CoroutineChannel,
+		private readonly name: string,
+	) {
+		super(parentContext, block, true);
+	}
+	override get className(): string {
+		return this.name;
+	}
+	protected override onCancelling(cause: Error): void {
+		super.onCancelling(cause);
+		this.channel.coroutineCancelling(cause);
+	}
+	protected override handleJobException(exception: Error): boolean {
+		if (!this.channel.coroutineFailedUnhandled(exception))
+			handleCoroutineException(this.context, exception);
+		return true;
+	}
+	protected override onCompletionInternal(): void {
+		this.channel.coroutineCompleted(this.completionFailure());
+	}
+}
+
+/** `scope.produce(...)`: a child coroutine sending to the channel it returns. */
+export function produceIn<E>(
+	scopeContext: CoroutineContext,
+	args: unknown[],
+): ReceiveChannel<E> {
+	const { context, capacity, block } = channelBuilderArgs(args, "produce");
+	const parentContext = newCoroutineContext(scopeContext, context);
+	const channel = makeChannel<E, ProducerChannel<E>>(
+		capacity,
+		undefined,
+		undefined,
+		ProducerChannel,
+	);
+	const co = new ChannelCoroutine(
+		parentContext,
+		producerBody(channel, block as ProducerBlock<E>),
+		channel,
+		"ProducerCoroutine",
+	);
+	channel.coroutine = co;
+	startCoroutine(co, parentContext, CoroutineStart.DEFAULT);
+	return channel;
+}
+
+/** `scope.actor(...)`: a child coroutine receiving from the channel whose sending side it returns. */
+export function actorIn<E>(
+	scopeContext: CoroutineContext,
+	args: unknown[],
+): SendChannel<E> {
+	const { context, capacity, block } = channelBuilderArgs(args, "actor");
+	const parentContext = newCoroutineContext(scopeContext, context);
+	const channel = makeChannel<E, ActorChannel<E>>(
+		capacity,
+		undefined,
+		undefined,
+		ActorChannel,
+	);
+	const co = new ChannelCoroutine(
+		parentContext,
+		actorBody(channel, block as ActorBlock<E>),
+		channel,
+		"ActorCoroutine",
+	);
+	channel.coroutine = co;
+	startCoroutine(co, parentContext, CoroutineStart.DEFAULT);
+	return channel;
+}
+
+/** Splits `(block)`, `(context, block)` or `(context, capacity, block)` of produce/actor. */
+function channelBuilderArgs(
+	args: unknown[],
+	where: string,
+): { context: CoroutineContext; capacity: unknown; block: Block<void> } {
+	let context: CoroutineContext = EmptyCoroutineContext;
+	let capacity: unknown = 0;
+	let block: unknown;
+	if (args.length === 1) block = args[0];
+	else if (args.length === 2) {
+		context = checkContext(args[0], `${where}(context, block)`);
+		block = args[1];
+	} else if (args.length === 3) {
+		context = checkContext(args[0], `${where}(context, capacity, block)`);
+		capacity = args[1];
+		block = args[2];
+	} else {
+		throw new TypeError(
+			`${where}: expected (block), (context, block) or (context, capacity, block); got ${args.length} arguments`,
+		);
+	}
+	return { context, capacity, block: checkBlock(block, where) };
 }
 
 /** The scope's context plus the builder's, with `Dispatchers.Default` when none is given. */

@@ -21,7 +21,10 @@ import {
 	type SuspendFnOn,
 } from "../intrinsics/suspend-fn.js";
 import type { Job } from "../job/job.js";
-import type { CoroutineScope } from "../scope/coroutine-scope.js";
+import type {
+	CoroutineScope,
+	ProducerBlock,
+} from "../scope/coroutine-scope.js";
 import { checkTime } from "../time/check-time.js";
 import {
 	CancellableSource,
@@ -35,6 +38,7 @@ import {
 	ChannelFlowOperator,
 	ChannelFlowSource,
 } from "./channel-flow/channel-flow.js";
+import { ChannelFlowBuilderSource } from "./channel-flow/channel-flow-builder.js";
 import { TransformLatestSource } from "./channel-flow/latest.js";
 import { MergeAllSource, MergeSource } from "./channel-flow/merge.js";
 import { debounce, sample, timeout } from "./channel-flow/time.js";
@@ -755,6 +759,40 @@ function primitiveTypeOf(klass: unknown): string | undefined {
 export function flow<T>(block: FlowBlock<T>): Flow<T> {
 	checkSuspendFn(block, "flow(block)");
 	return wrap(new SafeFlowSource(block));
+}
+
+/**
+ * A cold flow whose block runs in a producer coroutine with a `ProducerScope`: it may `send` from
+ * children it launches (concurrent emission) and switch context; the flow ends when the block
+ * and its children end. Buffered (`Channel.BUFFERED`); `buffer`/`conflate`/`flowOn` after it fuse.
+ *
+ * @example
+ * const both = channelFlow<string>(function* () {
+ *   this.launch(function* () { yield* this.send("a"); });   // `this` of the child is its scope
+ *   yield* this.send("b");
+ * });
+ */
+export function channelFlow<T>(block: ProducerBlock<T>): Flow<T> {
+	checkSuspendFn(block, "channelFlow(block)");
+	return wrap(new ChannelFlowBuilderSource(block, false));
+}
+
+/**
+ * `channelFlow` for callback APIs: register the callback (it `trySend`s), then end the block with
+ * `yield* this.awaitClose(() => unregister())`, which waits until the collector is done and then
+ * unregisters. A block that returns with the channel open fails with `IllegalStateException`
+ * ("'awaitClose { yourCallbackOrListener.cancel() }' should be used...").
+ *
+ * @example
+ * const clicks = callbackFlow<MouseEvent>(function* () {
+ *   const on = (e: MouseEvent) => this.trySend(e);
+ *   button.addEventListener("click", on);
+ *   yield* this.awaitClose(() => button.removeEventListener("click", on));
+ * });
+ */
+export function callbackFlow<T>(block: ProducerBlock<T>): Flow<T> {
+	checkSuspendFn(block, "callbackFlow(block)");
+	return wrap(new ChannelFlowBuilderSource(block, true));
 }
 
 /**

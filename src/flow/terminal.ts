@@ -44,27 +44,34 @@ function* setAfter<R>(r: Suspend<R>, set: (v: R) => void): Gen {
 	set((yield* r as Gen<R>) as R);
 }
 
+class FoldCollector<T, R> extends AbstractCollector<T> {
+	constructor(
+		public acc: R,
+		private readonly op: SuspendFn<[R, T], R>,
+		private readonly where: string,
+	) {
+		super();
+	}
+	emit(value: T): Suspend<void> {
+		const r = settle(this.op(this.acc, value), this.where);
+		if (r instanceof Pending) return this.setAfter(r as Suspend<R>);
+		this.acc = r as R;
+		return DONE;
+	}
+	private *setAfter(r: Suspend<R>): Gen {
+		this.acc = (yield* r as Gen<R>) as R;
+	}
+}
+
 export function* fold<T, R>(
 	up: FlowSource<T>,
 	initial: R,
 	op: SuspendFn<[R, T], R>,
 	where = "Flow.fold",
 ): Gen<R> {
-	let acc = initial;
-	const set = (v: R) => {
-		acc = v;
-	};
-	yield* up[collectTo](
-		new (class extends AbstractCollector<T> {
-			emit(value: T): Suspend<void> {
-				const r = settle(op(acc, value), where);
-				if (r instanceof Pending) return setAfter(r as Suspend<R>, set);
-				acc = r as R;
-				return DONE;
-			}
-		})(),
-	) as Gen;
-	return acc;
+	const c = new FoldCollector(initial, op, where);
+	yield* up[collectTo](c) as Gen;
+	return c.acc;
 }
 
 const NONE = Symbol("none");

@@ -1,9 +1,15 @@
+import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
 import {
 	type CoroutineContext,
 	checkContext,
 	EmptyCoroutineContext,
 } from "../context/coroutine-context.js";
-import { asyncIn, launchIn } from "../coroutine/coroutine.js";
+import {
+	actorIn,
+	asyncIn,
+	launchIn,
+	produceIn,
+} from "../coroutine/coroutine.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
@@ -44,6 +50,12 @@ class ContextScope implements CoroutineScope {
 	}
 	promise<T>(...args: unknown[]): Promise<T> {
 		return asyncIn<T>(this.coroutineContext, args, "promise").asPromise();
+	}
+	produce<E>(...args: unknown[]): ReceiveChannel<E> {
+		return produceIn<E>(this.coroutineContext, args);
+	}
+	actor<E>(...args: unknown[]): SendChannel<E> {
+		return actorIn<E>(this.coroutineContext, args);
 	}
 	toString(): string {
 		return `${this.label}(coroutineContext=${String(this.coroutineContext)})`;

@@ -1,3 +1,5 @@
+import type { Channel } from "../channels/channel.js";
+import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import type { CoroutineStart } from "../coroutine/coroutine-start.js";
 import type { CancellationException } from "../errors/exceptions.js";
@@ -48,4 +50,81 @@ export interface CoroutineScope {
 	/** Kotlin/JS `CoroutineScope.promise`: `async(block).asPromise()`. */
 	promise<T>(block: Block<T>): Promise<T>;
 	promise<T>(context: CoroutineContext, block: Block<T>): Promise<T>;
+	/**
+	 * Kotlin's `produce`: starts a child coroutine that sends to a new channel (a rendezvous one
+	 * unless `capacity` says otherwise) and returns the channel's receiving side. The channel is
+	 * closed when the body ends, with its failure or cancellation as the cause (the consumer
+	 * receives the buffer, then the cause); cancelling the channel cancels the coroutine.
+	 *
+	 * @example
+	 * const numbers = scope.produce<number>(function* () {
+	 *   for (let i = 1; i <= 3; i++) yield* this.send(i);
+	 * });
+	 * yield* numbers.consumeEach((n) => console.log(n));
+	 */
+	produce<E>(block: ProducerBlock<E>): ReceiveChannel<E>;
+	produce<E>(
+		context: CoroutineContext,
+		block: ProducerBlock<E>,
+	): ReceiveChannel<E>;
+	produce<E>(
+		context: CoroutineContext,
+		capacity: number,
+		block: ProducerBlock<E>,
+	): ReceiveChannel<E>;
+	/**
+	 * Kotlin's `actor`: starts a child coroutine that receives from a new channel (`this.channel`)
+	 * and returns the channel's sending side; the channel is cancelled when the body ends.
+	 *
+	 * @deprecated obsolete in kotlinx (JVM-only there); kept for ports.
+	 */
+	actor<E>(block: ActorBlock<E>): SendChannel<E>;
+	actor<E>(context: CoroutineContext, block: ActorBlock<E>): SendChannel<E>;
+	actor<E>(
+		context: CoroutineContext,
+		capacity: number,
+		block: ActorBlock<E>,
+	): SendChannel<E>;
+}
+
+/** The body of `produce`: a generator function with its {@link ProducerScope} as `this` and argument. */
+export type ProducerBlock<E> = (
+	this: ProducerScope<E>,
+	scope: ProducerScope<E>,
+) => Suspend<void>;
+
+/** The body of `actor`: a generator function with its {@link ActorScope} as `this` and argument. */
+export type ActorBlock<E> = (
+	this: ActorScope<E>,
+	scope: ActorScope<E>,
+) => Suspend<void>;
+
+/**
+ * The scope of a `produce` body (Kotlin's `ProducerScope`): a coroutine scope that is also the
+ * sending side of the produced channel.
+ */
+export interface ProducerScope<E> extends CoroutineScope, SendChannel<E> {
+	/** The channel this producer sends to. */
+	readonly channel: SendChannel<E>;
+	/**
+	 * Suspends until the channel is closed or cancelled (by the consumer), then runs `block`
+	 * (also when the wait is cancelled): where a callback-based producer unregisters its
+	 * listener. Only from the producer's own coroutine, else `IllegalStateException`.
+	 *
+	 * @example
+	 * const events = scope.produce<string>(function* () {
+	 *   const off = source.subscribe((e) => this.trySend(e));
+	 *   yield* this.awaitClose(() => off());
+	 * });
+	 */
+	awaitClose(block?: () => void): Suspend<void>;
+}
+
+/**
+ * The scope of an `actor` body (Kotlin's `ActorScope`): a coroutine scope that is also the
+ * receiving side of the actor's channel.
+ */
+export interface ActorScope<E> extends CoroutineScope, ReceiveChannel<E> {
+	/** The actor's mailbox. */
+	readonly channel: Channel<E>;
 }

@@ -26,6 +26,7 @@ import {
 	type CoroutineContext,
 	CoroutineContextKey,
 } from "../context/coroutine-context.js";
+import type { RandomSource } from "../dispatchers/random-source.js";
 import type { Task } from "../dispatchers/task.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
 import type { DelayProvider } from "../time/delay-provider.js";
@@ -87,6 +88,11 @@ export class TestCoroutineScheduler
 	private readonly timers = new TimerHeap<TestEvent>();
 	private foreground = 0;
 	private readonly random: (() => number) | null;
+	/**
+	 * @internal Random choices made by coroutines (`selectUnbiased`): from the seed when there
+	 * is one (a stream of its own, so they do not change the order of tasks), else Math.random.
+	 */
+	readonly choices: RandomSource;
 	/** While a coroutine-resuming timer runs: the context whose dispatch runs right after it. */
 	private directContext: CoroutineContext | null = null;
 	private directTask: Task | null = null;
@@ -101,9 +107,11 @@ export class TestCoroutineScheduler
 		if (seed === undefined) {
 			this.seed = undefined;
 			this.random = null;
+			this.choices = { random: Math.random };
 		} else {
 			this.seed = checkSeed(seed, "TestCoroutineScheduler({ seed })");
 			this.random = mulberry32(this.seed);
+			this.choices = { random: mulberry32(this.seed ^ 0x5e1ec7ed) };
 		}
 	}
 

@@ -1,6 +1,7 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { currentCoroutine } from "../coroutine/abstract-coroutine.js";
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
+import type { RandomSource } from "../dispatchers/random-source.js";
 import type { Task } from "../dispatchers/task.js";
 import { runUnconfined } from "../dispatchers/unconfined.js";
 import type { DelayProvider } from "../time/delay-provider.js";
@@ -17,6 +18,10 @@ export abstract class TestDispatcher extends CoroutineDispatcher {
 	/** @internal The clock `delay` and `withTimeout` use (the scheduler). */
 	get delayProvider(): DelayProvider {
 		return this.scheduler;
+	}
+	/** @internal The random choices of `selectUnbiased` (the scheduler's, seeded by `seed`). */
+	get randomSource(): RandomSource {
+		return this.scheduler.choices;
 	}
 }
 

@@ -1,3 +1,4 @@
+import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import type { CancellationException } from "../errors/exceptions.js";
 import type { Deferred, Job } from "../job/job.js";
@@ -52,6 +53,18 @@ export class TestScopeImpl implements TestScope {
 	}
 	promise<T>(...args: unknown[]): Promise<T> {
 		return (this.scope.promise as (...a: unknown[]) => Promise<T>).apply(
+			this.scope,
+			args,
+		);
+	}
+	produce<E>(...args: unknown[]): ReceiveChannel<E> {
+		return (this.scope.produce as (...a: unknown[]) => ReceiveChannel<E>).apply(
+			this.scope,
+			args,
+		);
+	}
+	actor<E>(...args: unknown[]): SendChannel<E> {
+		return (this.scope.actor as (...a: unknown[]) => SendChannel<E>).apply(
 			this.scope,
 			args,
 		);

@@ -11,15 +11,25 @@
  * (completion, failure, or a downstream `take`) cancels the producer.
  */
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
-import { Channel } from "../../channels/channel.js";
+import { BufferedChannel } from "../../channels/buffered-channel.js";
+import { type Channel, makeChannel } from "../../channels/channel.js";
 import type { SendChannel } from "../../channels/channel-types.js";
+import { producerBody } from "../../channels/producer-scope.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
 } from "../../context/coroutine-context.js";
 import { CoroutineStart } from "../../coroutine/coroutine-start.js";
+import {
+	type CancellationException,
+	newCancellation,
+} from "../../errors/exceptions.js";
 import type { Suspend } from "../../intrinsics/instruction.js";
-import type { CoroutineScope } from "../../scope/coroutine-scope.js";
+import type { Job } from "../../job/job.js";
+import type {
+	CoroutineScope,
+	ProducerScope,
+} from "../../scope/coroutine-scope.js";
 import { coroutineScope } from "../../scope/scoping-functions.js";
 import {
 	AbstractCollector,
@@ -92,10 +102,7 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 	): ChannelFlowSource<T>;
 
 	/** Runs the upstream in the producer coroutine, sending into `channel`. */
-	abstract collectToChannel(
-		channel: SendChannel<T>,
-		scope: CoroutineScope,
-	): Suspend<void>;
+	abstract collectToChannel(producer: ProducerScope<T>): Suspend<void>;
 
 	get produceCapacity(): number {
 		return this.capacity === OPTIONAL_CHANNEL ? BUFFERED : this.capacity;
@@ -108,7 +115,7 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 			this.context,
 			this.produceCapacity,
 			this.onBufferOverflow,
-			(channel, producerScope) => this.collectToChannel(channel, producerScope),
+			(producer) => this.collectToChannel(producer),
 		);
 	}
 
@@ -121,30 +128,57 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 }
 
 /**
- * kotlinx's `produce` as the flow operators use it: a child of `scope` started ATOMIC that runs
- * `body` with the channel, which closes with the producer's end (its failure or cancellation as
- * the cause). Cancelling the channel (the consumer is done) cancels the producer.
+ * The channel of a flow producer: cancelling it (the consumer is done) cancels the producer
+ * coroutine with the same exception, as kotlinx's `ProducerCoroutine` is its channel.
+ */
+class FlowProducerChannel<T> extends BufferedChannel<T> {
+	producer: Job | null = null;
+	override cancel(cause?: CancellationException | string): void {
+		const ce =
+			cause === undefined
+				? newCancellation("Channel was cancelled")
+				: typeof cause === "string"
+					? newCancellation(cause)
+					: cause;
+		try {
+			super.cancel(ce);
+		} finally {
+			this.producer?.cancel(ce);
+		}
+	}
+}
+
+/**
+ * kotlinx's `produce` as the flow operators use it: a child of `scope` started ATOMIC whose body
+ * gets a `ProducerScope` (`send`, `awaitClose`, `launch`, ...) over a new channel; the channel
+ * closes with the producer's end (its failure or cancellation as the cause), and cancelling the
+ * channel cancels the producer.
  */
 export function launchProducer<T>(
 	scope: CoroutineScope,
 	context: CoroutineContext,
 	capacity: number,
 	onBufferOverflow: BufferOverflow,
-	body: (channel: SendChannel<T>, scope: CoroutineScope) => Suspend<void>,
+	body: (producer: ProducerScope<T>) => Suspend<void>,
 	onUndeliveredElement?: (element: T) => void,
 ): Channel<T> {
-	const channel = Channel<T>(capacity, onBufferOverflow, onUndeliveredElement);
-	const job = scope.launch(context, CoroutineStart.ATOMIC, function* () {
-		yield* body(channel, this) as Gen;
-	});
+	const channel = makeChannel<T, FlowProducerChannel<T>>(
+		capacity,
+		onBufferOverflow,
+		onUndeliveredElement,
+		FlowProducerChannel,
+	);
+	const job = scope.launch(
+		context,
+		CoroutineStart.ATOMIC,
+		producerBody(channel, function (this: ProducerScope<T>) {
+			return body(this);
+		}),
+	);
+	channel.producer = job;
 	job.invokeOnCompletion((cause) => {
 		channel.close(cause);
 	});
-	const cancel = channel.cancel.bind(channel);
-	channel.cancel = (cause) => {
-		cancel(cause);
-		job.cancel(cause);
-	};
 	return channel;
 }
 
@@ -187,8 +221,8 @@ export class ChannelFlowOperator<T> extends ChannelFlowSource<T> {
 			onBufferOverflow,
 		);
 	}
-	collectToChannel(channel: SendChannel<T>): Suspend<void> {
-		return this.upstream[collectTo](new SendingCollector(channel));
+	collectToChannel(producer: ProducerScope<T>): Suspend<void> {
+		return this.upstream[collectTo](new SendingCollector(producer));
 	}
 	override [collectTo](collector: FlowCollector<T>): Suspend<void> {
 		// A bare flowOn whose context adds nothing to the collector's runs in place.

@@ -5,7 +5,6 @@
  * for it to finish (its `finally` blocks run before the next transform starts).
  */
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
-import type { SendChannel } from "../../channels/channel-types.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -18,6 +17,7 @@ import {
 	type SuspendFnOn,
 } from "../../intrinsics/suspend-fn.js";
 import type { Job } from "../../job/job.js";
+import type { ProducerScope } from "../../scope/coroutine-scope.js";
 import { coroutineScope } from "../../scope/scoping-functions.js";
 import {
 	AbstractCollector,
@@ -66,9 +66,9 @@ export class TransformLatestSource<T, R> extends ChannelFlowSource<R> {
 			onBufferOverflow,
 		);
 	}
-	collectToChannel(channel: SendChannel<R>): Suspend<void> {
+	collectToChannel(producer: ProducerScope<R>): Suspend<void> {
 		const { upstream, transform, where } = this;
-		const sending = new SendingCollector(channel);
+		const sending = new SendingCollector(producer);
 		return coroutineScope(function* () {
 			let previous: Job | null = null;
 			const start = (value: T): void => {

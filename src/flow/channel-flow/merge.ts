@@ -4,7 +4,6 @@
  * collects every flow at once. All of them send into the one channel of the channel flow.
  */
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
-import type { SendChannel } from "../../channels/channel-types.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -14,7 +13,7 @@ import {
 	type CancellableContinuation,
 	suspendCancellableCoroutineOn,
 } from "../../intrinsics/suspend-cancellable-coroutine.js";
-import type { CoroutineScope } from "../../scope/coroutine-scope.js";
+import type { ProducerScope } from "../../scope/coroutine-scope.js";
 import {
 	AbstractCollector,
 	collectTo,
@@ -80,9 +79,9 @@ export class MergeSource<T> extends ChannelFlowSource<T> {
 			onBufferOverflow,
 		);
 	}
-	*collectToChannel(channel: SendChannel<T>, scope: CoroutineScope): Gen {
+	*collectToChannel(scope: ProducerScope<T>): Gen {
 		const permits = new Permits(this.concurrency);
-		const collector = new SendingCollector(channel);
+		const collector = new SendingCollector(scope);
 		const producer = requireCoroutine("Flow.flatMapMerge");
 		function* acquireAndLaunch(inner: FlowSource<T>, r: Suspend<void>): Gen {
 			yield* r as Gen;
@@ -131,8 +130,8 @@ export class MergeAllSource<T> extends ChannelFlowSource<T> {
 	): ChannelFlowSource<T> {
 		return new MergeAllSource(this.flows, context, capacity, onBufferOverflow);
 	}
-	*collectToChannel(channel: SendChannel<T>, scope: CoroutineScope): Gen {
-		const collector = new SendingCollector(channel);
+	*collectToChannel(scope: ProducerScope<T>): Gen {
+		const collector = new SendingCollector(scope);
 		for (const f of this.flows) {
 			scope.launch(function* () {
 				yield* f[collectTo](collector) as Gen;

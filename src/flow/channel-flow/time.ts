@@ -42,11 +42,11 @@ class TimedReceiver<T> {
 			EmptyCoroutineContext,
 			capacity,
 			BufferOverflow.SUSPEND,
-			(channel) =>
+			(producer) =>
 				up[collectTo](
 					new (class extends AbstractCollector<T> {
 						emit(value: T): Suspend<void> {
-							return channel.send(value);
+							return producer.send(value);
 						}
 					})(),
 				),

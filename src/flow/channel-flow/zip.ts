@@ -42,7 +42,7 @@ export function zip<T1, T2, R>(
 					EmptyCoroutineContext,
 					0,
 					BufferOverflow.SUSPEND,
-					(channel) => second[collectTo](new SendTo(channel)),
+					(producer) => second[collectTo](new SendTo(producer)),
 				);
 				const owner = {};
 				function* emitZipped(value: T1): Gen {
