@@ -17,7 +17,7 @@ import { useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("MutableSharedFlow (§15 check 21)", () => {
+describe("MutableSharedFlow (check 21)", () => {
 	it("emits without subscribers never suspend; a late subscriber gets the last 2 of 1, 2, 3", () =>
 		runTest(function* () {
 			const shared = MutableSharedFlow<number>(2);

@@ -50,7 +50,7 @@ function ticking(log: string[]) {
 	});
 }
 
-describe("stateIn with WhileSubscribed (§15 check 22)", () => {
+describe("stateIn with WhileSubscribed (check 22)", () => {
 	it("WhileSubscribed(0): the upstream starts with the first subscriber; its finally runs when the last leaves", () =>
 		runTest(function* () {
 			const log: string[] = [];

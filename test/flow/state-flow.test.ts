@@ -13,7 +13,7 @@ import { useTestBase } from "../support/test-base.js";
 
 const t = useTestBase();
 
-describe("MutableStateFlow (§15 check 20)", () => {
+describe("MutableStateFlow (check 20)", () => {
 	it("a collector busy on 0 while 1, 1, 2 are set then sees 2; a new one starts with the current value; compareAndSet", () =>
 		runTest(function* () {
 			const state = MutableStateFlow(0);
