@@ -27,6 +27,8 @@ export const WORKLOADS = [
 	"mutex-handoff",
 	"flow-pipeline",
 	"flow-suspending",
+	"stateflow-fanout",
+	"sharedflow-broadcast",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
@@ -104,6 +106,7 @@ export const EXTRA = {
 	twoRequests: "2 requests with their own stores interleaved (M steps/s)",
 	suspendedReceiver: "bytes per suspended receiver beyond the coroutine",
 	flowBuilder: "same pipeline over flow {} (M values/s)",
+	delivered: "values delivered",
 } as const;
 
 /**

@@ -34,12 +34,24 @@ const SKIP: Partial<Record<Workload, readonly SystemId[]>> = {
 };
 const runs_ = (w: Workload, s: SystemId) => !SKIP[w]?.includes(s);
 
+/** The hot-flow workloads: kocoro against RxJS and Effect only. */
+const HOT_WORKLOADS: readonly Workload[] = [
+	"stateflow-fanout",
+	"sharedflow-broadcast",
+];
+
 const FLOW_WORKLOADS: readonly Workload[] = [
 	"flow-pipeline",
 	"flow-suspending",
 ];
-/** Whether `system` runs `workload` (RxJS and generators only the flow ones, effection not them). */
+/**
+ * Whether `system` runs `workload` (RxJS and generators only the flow ones, effection not them;
+ * the hot-flow ones: kocoro, effect and RxJS).
+ */
 function takesPart(system: SystemId, workload: Workload): boolean {
+	if (HOT_WORKLOADS.includes(workload)) {
+		return system === "kocoro" || system === "effect" || system === "rxjs";
+	}
 	const flowOnly = system === "rxjs" || system === "generators";
 	if (FLOW_WORKLOADS.includes(workload)) return system !== "effection";
 	return !flowOnly;
@@ -328,6 +340,25 @@ function judgeTargets(): Verdict[] {
 			"≤ 100 B per suspended sender/receiver beyond the coroutine",
 			`${fmt(cm.value)} B per sender, ${fmt(receiver)} B per receiver`,
 			cm.value <= 100 && receiver <= 100,
+		);
+	}
+	for (const [w, peer] of [
+		["stateflow-fanout", "BehaviorSubject / SubscriptionRef"],
+		["sharedflow-broadcast", "Subject / PubSub"],
+	] as const) {
+		const k = get(w, "kocoro");
+		if (k === undefined) continue;
+		const effect = get(w, "effect")!;
+		const rx = get(w, "rxjs")!;
+		add(
+			`${w} faster than effect (${peer.split(" / ")[1]})`,
+			`${fmt(advantage(k, effect))}×`,
+			advantage(k, effect) > 1,
+		);
+		add(
+			`${w} within 2× of rxjs (${peer.split(" / ")[0]})`,
+			`${fmt(k.value / rx.value)}× rxjs's time`,
+			k.value / rx.value <= 2,
 		);
 	}
 	const fp = get("flow-pipeline", "kocoro");

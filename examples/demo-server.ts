@@ -15,7 +15,11 @@ export const TIMINGS = {
 	thumb: 400,
 	broken: 50,
 	slow: 10_000,
+	search: 800,
 } as const;
+
+/** What `/search/<query>` searches: the words containing the query, as a JSON array. */
+const WORDS = ["kotlin", "kotlinx.coroutines", "kocoro", "flow", "stateflow"];
 
 /** How many times each flaky page answers 503 before it answers 200 (Infinity: never). */
 const FLAKY_FAILURES: Record<string, number> = { 1: 2, 2: 1, 3: Infinity };
@@ -79,6 +83,14 @@ function route(
 			return [TIMINGS.broken, 500, "internal error"];
 		case "slow":
 			return [TIMINGS.slow, 200, "too late"];
+		case "search": {
+			const q = decodeURIComponent(arg ?? "");
+			return [
+				TIMINGS.search,
+				200,
+				JSON.stringify(WORDS.filter((w) => w.includes(q))),
+			];
+		}
 		default:
 			return [0, 404, "not found"];
 	}

@@ -52,6 +52,7 @@ export {
 } from "./errors/exceptions.js";
 // flow (src/flow)
 export type { FlowSource } from "./flow/collector.js";
+// hot flows (src/flow/hot)
 export {
 	AbstractFlow,
 	asFlow,
@@ -68,7 +69,16 @@ export {
 	type IndexedValue,
 	merge,
 	receiveAsFlow,
+	SharedFlow,
+	StateFlow,
 } from "./flow/flow.js";
+export { SharingCommand } from "./flow/hot/sharing-command.js";
+export {
+	MutableSharedFlow,
+	type MutableSharedFlowOptions,
+	MutableStateFlow,
+} from "./flow/mutable-shared-flow.js";
+export { SharingStarted } from "./flow/sharing-started.js";
 // interop and entry points (src/interop, src/main)
 export { asDeferred, awaitPromise, withAbortSignal } from "./interop/index.js";
 // suspension points

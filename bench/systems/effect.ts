@@ -1,4 +1,13 @@
-import { Duration, Effect, Fiber, Queue, Semaphore, Stream } from "effect";
+import {
+	Duration,
+	Effect,
+	Fiber,
+	PubSub,
+	Queue,
+	Semaphore,
+	Stream,
+	SubscriptionRef,
+} from "effect";
 import {
 	args,
 	check,
@@ -391,6 +400,95 @@ switch (workload) {
 			value: (ms * 1000) / (2 * n),
 			unit: "µs per contended withLock",
 			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "stateflow-fanout": {
+		// SubscriptionRef: 1,000 fibers run its `changes` stream, 1,000 sets (a tenth of kocoro's:
+		// at ~20 µs a value the full size takes minutes; the figure is per value); every value is
+		// delivered (its changes are not conflated).
+		const collectors = scaled(1_000, scale);
+		const updates = scaled(1_000, scale);
+		let delivered = 0;
+		const ms = await timed(async () => {
+			delivered = 0;
+			await Effect.runPromise(
+				Effect.gen(function* () {
+					const ref = yield* SubscriptionRef.make(0);
+					const fibers = [];
+					for (let i = 0; i < collectors; i++) {
+						fibers.push(
+							yield* Effect.forkChild(
+								Stream.runForEach(SubscriptionRef.changes(ref), () =>
+									Effect.sync(() => {
+										delivered++;
+									}),
+								),
+							),
+						);
+					}
+					while (delivered < collectors) yield* Effect.yieldNow;
+					for (let i = 1; i <= updates; i++) {
+						yield* SubscriptionRef.set(ref, i);
+						yield* Effect.yieldNow;
+					}
+					while (delivered < collectors * (updates + 1)) yield* Effect.yieldNow;
+					for (const f of fibers) yield* Fiber.interrupt(f);
+				}),
+			);
+		}, updates);
+		check(delivered === collectors * (updates + 1), `delivered ${delivered}`);
+		report({
+			value: (ms * 1e6) / delivered,
+			unit: "ns per delivered value",
+			lowerIsBetter: true,
+			extra: { [EXTRA.delivered]: delivered, sizes: "/10" },
+		});
+		break;
+	}
+	case "sharedflow-broadcast": {
+		// PubSub.bounded(64), 100 subscriber fibers, 10,000 publishes (a tenth, as above).
+		const collectors = scaled(100, scale);
+		const emits = scaled(10_000, scale);
+		let delivered = 0;
+		const ms = await timed(async () => {
+			delivered = 0;
+			await Effect.runPromise(
+				Effect.scoped(
+					Effect.gen(function* () {
+						const pubsub = yield* PubSub.bounded<number>(64);
+						const fibers = [];
+						let subscribed = 0;
+						for (let i = 0; i < collectors; i++) {
+							fibers.push(
+								yield* Effect.forkChild(
+									Effect.scoped(
+										Effect.gen(function* () {
+											const sub = yield* PubSub.subscribe(pubsub);
+											subscribed++;
+											for (;;) {
+												yield* PubSub.take(sub);
+												delivered++;
+											}
+										}),
+									),
+								),
+							);
+						}
+						while (subscribed < collectors) yield* Effect.yieldNow;
+						for (let i = 1; i <= emits; i++) yield* PubSub.publish(pubsub, i);
+						while (delivered < collectors * emits) yield* Effect.yieldNow;
+						for (const f of fibers) yield* Fiber.interrupt(f);
+					}),
+				),
+			);
+		}, emits);
+		check(delivered === collectors * emits, `delivered ${delivered}`);
+		report({
+			value: (ms * 1e6) / delivered,
+			unit: "ns per delivered value",
+			lowerIsBetter: true,
+			extra: { [EXTRA.delivered]: delivered, sizes: "/10" },
 		});
 		break;
 	}

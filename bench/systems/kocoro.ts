@@ -5,6 +5,9 @@ import {
 	CoroutineScope,
 	Dispatchers,
 	flow,
+	type Job,
+	MutableSharedFlow,
+	MutableStateFlow,
 	Mutex,
 	runCoroutine,
 	type Suspend,
@@ -437,6 +440,80 @@ switch (workload) {
 			value: (ms * 1000) / (2 * n),
 			unit: "µs per contended withLock",
 			lowerIsBetter: true,
+		});
+		break;
+	}
+	case "stateflow-fanout": {
+		// One MutableStateFlow, 1,000 collectors, 10,000 updates; the updater yields after each,
+		// so every collector sees every value (no conflation): cost per delivered value.
+		const collectors = scaled(1_000, scale);
+		const updates = scaled(10_000, scale);
+		let delivered = 0;
+		const ms = await timed(async () => {
+			delivered = 0;
+			await runCoroutine(function* () {
+				const state = MutableStateFlow(0);
+				const jobs: Job[] = [];
+				for (let i = 0; i < collectors; i++) {
+					jobs.push(
+						this.launch(function* () {
+							yield* state.collect(() => {
+								delivered++;
+							});
+						}),
+					);
+				}
+				yield* yieldNow();
+				for (let i = 1; i <= updates; i++) {
+					state.value = i;
+					yield* yieldNow();
+				}
+				for (const j of jobs) j.cancel();
+			});
+		}, updates);
+		check(
+			delivered === collectors * (updates + 1),
+			`delivered ${delivered} values`,
+		);
+		report({
+			value: (ms * 1e6) / delivered,
+			unit: "ns per delivered value",
+			lowerIsBetter: true,
+			extra: { [EXTRA.delivered]: delivered },
+		});
+		break;
+	}
+	case "sharedflow-broadcast": {
+		// MutableSharedFlow(extraBufferCapacity = 64), 100 collectors, 100,000 emits.
+		const collectors = scaled(100, scale);
+		const emits = scaled(100_000, scale);
+		let delivered = 0;
+		const ms = await timed(async () => {
+			delivered = 0;
+			await runCoroutine(function* () {
+				const shared = MutableSharedFlow<number>({ extraBufferCapacity: 64 });
+				const jobs: Job[] = [];
+				for (let i = 0; i < collectors; i++) {
+					jobs.push(
+						this.launch(function* () {
+							yield* shared.collect(() => {
+								delivered++;
+							});
+						}),
+					);
+				}
+				while (shared.subscriptionCount.value < collectors) yield* yieldNow();
+				for (let i = 1; i <= emits; i++) yield* shared.emit(i);
+				while (delivered < collectors * emits) yield* yieldNow();
+				for (const j of jobs) j.cancel();
+			});
+		}, emits);
+		check(delivered === collectors * emits, `delivered ${delivered} values`);
+		report({
+			value: (ms * 1e6) / delivered,
+			unit: "ns per delivered value",
+			lowerIsBetter: true,
+			extra: { [EXTRA.delivered]: delivered },
 		});
 		break;
 	}

@@ -54,6 +54,15 @@ import {
 	DONE,
 	type FlowSource,
 } from "./collector.js";
+import {
+	launchSharing,
+	NO_INITIAL,
+	stateInAwait,
+} from "./hot/launch-sharing.js";
+import { SharedFlowImpl } from "./hot/shared-flow-impl.js";
+import { type SharingCommand, startKind } from "./hot/sharing-command.js";
+import { StateFlowImpl } from "./hot/state-flow-impl.js";
+import { SubscribedSource } from "./hot/subscribed-collector.js";
 import { asAsyncIterable } from "./interop/as-async-iterable.js";
 import {
 	AsyncIterableSource,
@@ -575,6 +584,48 @@ export abstract class Flow<T> implements FlowSource<T> {
 		return wrap(new CancellableSource(this));
 	}
 	/**
+	 * Shares this cold flow as a hot {@link SharedFlow}: one collection of this flow, run by a
+	 * coroutine launched in `scope` (its failure fails `scope`), feeds every subscriber, and the
+	 * last `replay` values are replayed to new ones. `started` decides when that collection runs:
+	 * `SharingStarted.Eagerly` (at `scope`'s next dispatch, for ever), `Lazily` (from the first
+	 * subscriber on, for ever) or `WhileSubscribed(stopTimeoutMillis, replayExpirationMillis)`.
+	 * The upstream is buffered as kotlinx does: `max(replay, 64)` values in all, unless a
+	 * `buffer(n)`, `conflate()` or `flowOn(ctx)` right before `shareIn` says otherwise (it is fused
+	 * into the shared flow: `buffer(0)` makes the upstream wait for every subscriber).
+	 *
+	 * @example
+	 * const prices = pricesFromNetwork.shareIn(scope, SharingStarted.WhileSubscribed(5_000), 1);
+	 */
+	shareIn(
+		scope: CoroutineScope,
+		started: SharingStarted,
+		replay = 0,
+	): SharedFlow<T> {
+		return shareIn(this, scope, started, replay);
+	}
+	/**
+	 * Shares this cold flow as a hot {@link StateFlow} starting at `initialValue`: `shareIn` with
+	 * replay 1 and conflation. `WhileSubscribed`'s replay expiration resets it to `initialValue`.
+	 * Without `started` and `initialValue`, suspends until the first value, starts eagerly, and
+	 * rethrows an upstream failure that comes first (`stateIn(scope)`).
+	 *
+	 * @example
+	 * const results = queries.flatMapLatest(search).stateIn(scope, SharingStarted.WhileSubscribed(5_000), []);
+	 */
+	stateIn(
+		scope: CoroutineScope,
+		started: SharingStarted,
+		initialValue: T,
+	): StateFlow<T>;
+	stateIn(scope: CoroutineScope): Suspend<StateFlow<T>>;
+	stateIn(
+		scope: CoroutineScope,
+		...rest: [SharingStarted, T] | []
+	): StateFlow<T> | Suspend<StateFlow<T>> {
+		if (rest.length === 0) return stateInAwaitOf(this, scope);
+		return stateIn(this, scope, rest[0], rest[1] as T);
+	}
+	/**
 	 * The flow as an async iterable, for `for await` in plain async code. It is collected in a new
 	 * coroutine (a child of `context`'s Job if it has one) that hands over one value per `next()`
 	 * and waits for the next call: nothing is buffered. A `break` cancels the collection and
@@ -848,3 +899,240 @@ export function FlowCollector<T>(emit: SuspendFn<[T], void>): FlowCollector<T> {
 }
 
 export { AbstractCollector, DONE };
+
+// ---- hot flows: the public classes over the cores in ./hot/ (see collector.ts) ----------------
+
+/**
+ * A hot flow whose values are shared by all its collectors (kotlinx's `SharedFlow`): it exists
+ * and runs whether or not anyone collects it. A new subscriber first gets the `replayCache`,
+ * then every new value. **A shared flow never completes**: `collect` returns only by throwing
+ * (cancellation, or a failure of the collector); `take`, `first` or `takeWhile` end it.
+ *
+ * Make one with `MutableSharedFlow(...)`, or from a cold flow with `shareIn`.
+ *
+ * @example
+ * const events = MutableSharedFlow<string>();
+ * scope.launch(function* () { yield* events.collect((e) => console.log(e)); });
+ */
+export abstract class SharedFlow<T> extends Flow<T> {
+	/** A snapshot of the values a new subscriber gets first, oldest first. */
+	abstract readonly replayCache: readonly T[];
+	/** Collects for ever: returns only by throwing (cancellation or the collector's failure). */
+	override collect(
+		action?: SuspendFn<[T], void> | FlowCollector<T>,
+	): Suspend<never> {
+		return super.collect(action) as Suspend<never>;
+	}
+	/**
+	 * A shared flow that runs `action` (with the collector as `this` and argument, so it may
+	 * emit) once each collector is subscribed, before its first value: whatever is emitted to
+	 * this flow during or after the action reaches that collector.
+	 *
+	 * @example
+	 * yield* events.onSubscription(function* () { yield* this.emit("hello"); }).collect(log);
+	 */
+	onSubscription(action: SuspendFnOn<Collector<T>, [], void>): SharedFlow<T> {
+		checkSuspendFn(action, "SharedFlow.onSubscription(action)");
+		return new ReadonlySharedFlow(new SubscribedSource(this, action), null);
+	}
+}
+
+/**
+ * A {@link SharedFlow} that always holds one value (kotlinx's `StateFlow`): a new collector gets
+ * the current value at once, then each new value. Collectors see distinct values only, and may
+ * miss intermediate ones (conflation): a slow collector sees the latest value when it looks
+ * again. Values are compared with `Object.is` (Kotlin uses `equals`).
+ *
+ * Make one with `MutableStateFlow(initial)`, or from a cold flow with `stateIn`.
+ *
+ * @example
+ * const counter = MutableStateFlow(0);
+ * counter.update((n) => n + 1); // counter.value === 1
+ */
+export abstract class StateFlow<T> extends SharedFlow<T> {
+	/** The current value. */
+	abstract readonly value: T;
+}
+
+/** What a hot core offers the read-only views. */
+interface HotCore<T> extends FlowSource<T> {
+	readonly replayCache: readonly T[];
+}
+
+/** @internal The read-only view of a shared flow (`asSharedFlow()`, `shareIn`). */
+export class ReadonlySharedFlow<T> extends SharedFlow<T> {
+	constructor(
+		private readonly core: HotCore<T>,
+		/** The sharing coroutine, kept alive with the view (as kotlinx keeps it). */
+		readonly job: Job | null,
+	) {
+		super();
+	}
+	get replayCache(): readonly T[] {
+		return this.core.replayCache;
+	}
+	/** @internal */
+	[collectTo](collector: FlowCollector<T>): Suspend<void> {
+		return this.core[collectTo](collector);
+	}
+}
+
+/** @internal The read-only view of a state flow (`asStateFlow()`, `stateIn`, `subscriptionCount`). */
+export class ReadonlyStateFlow<T> extends StateFlow<T> {
+	constructor(
+		private readonly core: HotCore<T> & { readonly value: T },
+		readonly job: Job | null,
+	) {
+		super();
+	}
+	get value(): T {
+		return this.core.value;
+	}
+	get replayCache(): readonly T[] {
+		return this.core.replayCache;
+	}
+	/** @internal */
+	[collectTo](collector: FlowCollector<T>): Suspend<void> {
+		return this.core[collectTo](collector);
+	}
+}
+
+/**
+ * When the coroutine of `shareIn`/`stateIn` collects the upstream (kotlinx's `SharingStarted`):
+ * `command` turns the shared flow's subscription count into {@link SharingCommand}s. The
+ * built-in strategies are `SharingStarted.Eagerly`, `SharingStarted.Lazily` and
+ * `SharingStarted.WhileSubscribed(stopTimeoutMillis, replayExpirationMillis)`.
+ *
+ * @example
+ * // Start with the second subscriber, never stop.
+ * const fromTwo: SharingStarted = {
+ *   command: (count) => count.filter((n) => n >= 2).take(1).map(() => SharingCommand.START),
+ * };
+ */
+export interface SharingStarted {
+	command(subscriptionCount: StateFlow<number>): Flow<SharingCommand>;
+}
+
+/** kotlinx's default buffer for `shareIn` (`Channel.BUFFERED`). */
+const SHARE_DEFAULT_CAPACITY = 64;
+
+function checkStarted(started: unknown, where: string): SharingStarted {
+	if (
+		started === null ||
+		typeof started !== "object" ||
+		typeof (started as SharingStarted).command !== "function"
+	) {
+		throw new TypeError(
+			`${where}: started must be a SharingStarted (SharingStarted.Eagerly, SharingStarted.Lazily, SharingStarted.WhileSubscribed(...)), got ${String(started)}`,
+		);
+	}
+	return started as SharingStarted;
+}
+
+function kindOf(started: SharingStarted): number {
+	return (started as { [startKind]?: number })[startKind] ?? 0;
+}
+
+/** What `shareIn`/`stateIn` run and how they buffer: kotlinx's `SharingConfig`. */
+interface SharingConfig<T> {
+	upstream: FlowSource<T>;
+	extraBufferCapacity: number;
+	onBufferOverflow: BufferOverflow;
+	context: CoroutineContext;
+}
+
+/**
+ * kotlinx's `configureSharing`: a `buffer`/`conflate`/`flowOn` right before `shareIn` is fused
+ * into the shared flow (its channel is dropped; its size becomes the extra buffer, its overflow
+ * strategy the shared flow's, its context the sharing coroutine's); otherwise the upstream is
+ * shared with a buffer of `max(replay, 64)`.
+ */
+function configureSharing<T>(flow: Flow<T>, replay: number): SharingConfig<T> {
+	const defaultExtra = Math.max(replay, SHARE_DEFAULT_CAPACITY) - replay;
+	const source = flow instanceof SourceFlow ? flow.source : flow;
+	if (source instanceof ChannelFlowOperator) {
+		const capacity = source.capacity;
+		const overflow = source.onBufferOverflow;
+		let extra: number;
+		if (capacity < 0 || capacity === 0) {
+			// the optional channel of a bare flowOn, BUFFERED, or an explicit 0
+			if (overflow === BufferOverflow.SUSPEND)
+				extra = capacity === 0 ? 0 : defaultExtra;
+			else extra = replay === 0 ? 1 : 0; // no suspension: a buffer of one at least
+		} else {
+			extra = capacity;
+		}
+		return {
+			upstream: source.upstream as FlowSource<T>,
+			extraBufferCapacity: extra,
+			onBufferOverflow: overflow,
+			context: source.context,
+		};
+	}
+	return {
+		upstream: flow,
+		extraBufferCapacity: defaultExtra,
+		onBufferOverflow: BufferOverflow.SUSPEND,
+		context: EmptyCoroutineContext,
+	};
+}
+
+function shareIn<T>(
+	upstream: Flow<T>,
+	scope: CoroutineScope,
+	started: SharingStarted,
+	replay: number,
+): SharedFlow<T> {
+	checkStarted(started, "Flow.shareIn(scope, started, replay)");
+	if (!Number.isInteger(replay) || replay < 0) {
+		throw new RangeError(`replay cannot be negative, but was ${replay}`);
+	}
+	const config = configureSharing(upstream, replay);
+	const core = new SharedFlowImpl<T>(
+		replay,
+		replay + config.extraBufferCapacity,
+		config.onBufferOverflow,
+	);
+	const job = launchSharing(
+		scope,
+		config.context,
+		config.upstream,
+		core,
+		kindOf(started),
+		() => started.command(new ReadonlyStateFlow(core.subscriptionCount, null)),
+		NO_INITIAL,
+	);
+	return new ReadonlySharedFlow(core, job);
+}
+
+function stateIn<T>(
+	upstream: Flow<T>,
+	scope: CoroutineScope,
+	started: SharingStarted,
+	initialValue: T,
+): StateFlow<T> {
+	checkStarted(started, "Flow.stateIn(scope, started, initialValue)");
+	const config = configureSharing(upstream, 1);
+	const core = new StateFlowImpl<T>(initialValue);
+	const job = launchSharing(
+		scope,
+		config.context,
+		config.upstream,
+		core,
+		kindOf(started),
+		() => started.command(new ReadonlyStateFlow(core.subscriptionCount, null)),
+		initialValue,
+	);
+	return new ReadonlyStateFlow(core, job);
+}
+
+function stateInAwaitOf<T>(
+	upstream: Flow<T>,
+	scope: CoroutineScope,
+): Suspend<StateFlow<T>> {
+	const config = configureSharing(upstream, 1);
+	return stateInAwait(scope, config.context, config.upstream, (first, job) => {
+		const state = new StateFlowImpl<T>(first);
+		return { state, view: new ReadonlyStateFlow(state, job) as StateFlow<T> };
+	});
+}

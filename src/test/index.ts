@@ -14,4 +14,12 @@ export {
 	TestDispatcher,
 	UnconfinedTestDispatcher,
 } from "./test-dispatchers.js";
+export {
+	DEFAULT_TEST_FLOW_TIMEOUT,
+	type FlowEvent,
+	type FlowTurbine,
+	type TestFlowOptions,
+	TurbineAssertionError,
+	testFlow,
+} from "./test-flow.js";
 export type { TestScope } from "./test-scope.js";
