@@ -59,7 +59,10 @@ export function cancellationPoints(): fc.Arbitrary<{
  * long local run: `KOCORO_PROPERTY_RUNS=10000 npm test`), else `defaultRuns` (200).
  */
 export function propertyRuns(defaultRuns = 200): number {
-	const env = process.env.KOCORO_PROPERTY_RUNS;
+	// No `process` in a browser: the default applies there.
+	const env = (
+		globalThis as { process?: { env?: Record<string, string | undefined> } }
+	).process?.env?.KOCORO_PROPERTY_RUNS;
 	if (env === undefined || env === "") return defaultRuns;
 	const n = Number(env);
 	if (!Number.isInteger(n) || n < 1) {
