@@ -23,6 +23,8 @@ import {
  * Runs a scope coroutine for the calling coroutine: builds it, attaches it to its parent job,
  * starts its block (in place when the dispatcher is the caller's, B1/B3), and either returns its
  * outcome at once or suspends the caller until the scope completes.
+ *
+ * @internal
  */
 export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 	/** Creates the scope coroutine for `parentContext`; may throw to refuse (B2, T2). */

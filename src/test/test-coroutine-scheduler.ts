@@ -28,7 +28,6 @@ import {
 } from "../context/coroutine-context.js";
 import type { Task } from "../dispatchers/task.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
-import type { DelayProvider } from "../time/delay-provider.js";
 import { type HeapTimer, TimerHeap } from "../time/timer-heap.js";
 import { isBackground } from "./background-work.js";
 import { checkSeed, mulberry32 } from "./prng.js";
@@ -70,10 +69,9 @@ class TestEvent implements DisposableHandle, HeapTimer {
  * scheduler.advanceTimeBy(1);
  * scheduler.runCurrent();       // prints "tick"; currentTime === 1000
  */
-export class TestCoroutineScheduler
-	extends AbstractCoroutineContextElement
-	implements DelayProvider
-{
+// A DelayProvider (checked where TestDispatcher hands it out), without an `implements` clause:
+// that would put an internal type into the published declarations.
+export class TestCoroutineScheduler extends AbstractCoroutineContextElement {
 	static readonly Key = new CoroutineContextKey<TestCoroutineScheduler>(
 		"TestCoroutineScheduler",
 	);
