@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const src = (p: string) =>
 	fileURLToPath(new URL(`./src/${p}`, import.meta.url));
@@ -19,6 +19,8 @@ export default defineConfig({
 	},
 	test: {
 		include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
+		// Other runtimes and the packed package: npm run test:runtimes (vitest.runtimes.config.ts).
+		exclude: [...configDefaults.exclude, "test/runtimes/**"],
 		reporters: ["default", "./scripts/plain-summary-reporter.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,

@@ -53,7 +53,11 @@ function build(): void {
 	rmSync(dist, { recursive: true, force: true });
 	const tsc = spawnSync(
 		process.execPath,
-		[join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+		[
+			join(root, "node_modules/typescript/bin/tsc"),
+			"-p",
+			"tsconfig.build.json",
+		],
 		{ cwd: root, stdio: "inherit" },
 	);
 	if (tsc.status !== 0) process.exit(tsc.status ?? 1);
@@ -70,6 +74,9 @@ function build(): void {
 	);
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+	process.argv[1] !== undefined &&
+	resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	build();
 }
