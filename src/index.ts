@@ -2,6 +2,10 @@
 
 // context
 export {
+	type AsyncLocalStorageLike,
+	asContextElement,
+} from "./context/as-context-element.js";
+export {
 	AbstractCoroutineContextElement,
 	type CoroutineContext,
 	type CoroutineContextElement,

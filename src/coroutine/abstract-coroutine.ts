@@ -13,7 +13,17 @@
  * wait can never resume the coroutine twice); `body` holds the block before the first step, the
  * generator while it runs, and null once it ended.
  */
-import type { CoroutineContext } from "../context/coroutine-context.js";
+import { applyStoreElements } from "../context/as-context-element.js";
+import {
+	type AsyncContext,
+	activeAsyncContext,
+	captureAsyncContext,
+	runInAsyncContext,
+} from "../context/async-context.js";
+import {
+	type CoroutineContext,
+	EmptyCoroutineContext,
+} from "../context/coroutine-context.js";
 import { handleCoroutineException } from "../context/coroutine-exception-handler.js";
 import { CoroutineName } from "../context/coroutine-name.js";
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
@@ -27,6 +37,7 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
+import type { DisposableHandle } from "../job/disposable-handle.js";
 import { JobKey } from "../job/job-key.js";
 import { FIRST_SUBCLASS_FLAG, JobSupport } from "../job/job-support.js";
 import type { Block } from "../scope/coroutine-scope.js";
@@ -61,6 +72,11 @@ export abstract class AbstractCoroutine<T>
 	implements SuspendingCoroutine, Task
 {
 	readonly dispatcher: CoroutineDispatcher;
+	/**
+	 * The async context (AsyncLocalStorage stores) every step runs in: captured where a root was
+	 * started, the parent's object for a child; undefined where the platform has none.
+	 */
+	asyncContext: AsyncContext | undefined;
 	/** The parent context until `context` is first read; then the full context. */
 	private ctx: CoroutineContext;
 	/** The block before the first step; the generator while it runs; null once it ended. */
@@ -73,6 +89,7 @@ export abstract class AbstractCoroutine<T>
 	) {
 		super(active);
 		this.ctx = parentContext;
+		this.asyncContext = undefined;
 		this.dispatcher =
 			parentContext.get(CoroutineDispatcher.Key) ?? Dispatchers.Default;
 		this.body = block;
@@ -138,9 +155,25 @@ export abstract class AbstractCoroutine<T>
 
 	// ---- starting -----------------------------------------------------------------------
 
-	/** Attaches to the context's job (P1). Called once the coroutine is fully constructed. */
-	attachToParent(parentContext: CoroutineContext): void {
+	/**
+	 * Attaches to the context's job (P1). Called once the coroutine is fully constructed. A child
+	 * of a coroutine takes its parent's async context plus the stores `added` (what its builder
+	 * was given) sets; any other coroutine is a root and captures the current one.
+	 */
+	attachToParent(
+		parentContext: CoroutineContext,
+		added: CoroutineContext = EmptyCoroutineContext,
+	): void {
 		const parent = parentContext.get(JobKey);
+		if (parent instanceof AbstractCoroutine) {
+			const ac = parent.asyncContext;
+			this.asyncContext =
+				ac === undefined ? undefined : applyStoreElements(ac, added);
+		} else {
+			const ac = captureAsyncContext();
+			this.asyncContext =
+				ac === undefined ? undefined : applyStoreElements(ac, parentContext);
+		}
 		if (parent instanceof JobSupport) parent.attachChild(this);
 	}
 
@@ -185,6 +218,11 @@ export abstract class AbstractCoroutine<T>
 
 	/** Task entry: the first step, or a resumption with what `resume` stored. */
 	run(): void {
+		const ac = this.asyncContext;
+		if (ac !== undefined && ac !== activeAsyncContext) {
+			runInAsyncContext(ac, runAgain, this, undefined);
+			return;
+		}
 		const body = this.body;
 		if (body === null) return; // the body already ended (a stale task)
 		if (typeof body !== "function") {
@@ -347,10 +385,32 @@ export abstract class AbstractCoroutine<T>
 		if (w !== null) w.cancelWait(this, this.getCancellationException());
 	}
 
+	/** Completion handlers run in this coroutine's async context, as its steps do. */
+	override invokeOnCompletion(
+		handler: (cause: Error | null) => void,
+		options?: { onCancelling?: boolean },
+	): DisposableHandle {
+		const ac = this.asyncContext;
+		return super.invokeOnCompletion(
+			ac === undefined || typeof handler !== "function"
+				? handler
+				: (cause) => {
+						if (ac === activeAsyncContext) handler(cause);
+						else runInAsyncContext(ac, handler, undefined, cause);
+					},
+			options,
+		);
+	}
+
 	/** E9: a throwing completion handler of a coroutine is reported, never rethrown. */
 	protected override handleOnCompletionException(exception: Error): void {
 		handleCoroutineException(this.context, exception);
 	}
+}
+
+/** `run` again, once in the coroutine's async context. */
+function runAgain(this: AbstractCoroutine<unknown>): void {
+	this.run();
 }
 
 function iteratorOf<T>(body: unknown): Iterator<unknown, T, unknown> {

@@ -140,14 +140,18 @@ function checkStart(start: unknown, where: string): CoroutineStart {
 	);
 }
 
-/** Attaches a new coroutine to its parent and starts it as `start` says (M1). */
+/**
+ * Attaches a new coroutine to its parent and starts it as `start` says (M1). `added` is the
+ * context its builder was given (the async context reads it).
+ */
 export function startCoroutine(
 	co: AbstractCoroutine<unknown>,
 	parentContext: CoroutineContext,
 	start: CoroutineStart,
+	added: CoroutineContext = EmptyCoroutineContext,
 ): void {
 	if (probes.captureStacks) co.creationStack = new Error("created here").stack;
-	co.attachToParent(parentContext);
+	co.attachToParent(parentContext, added);
 	switch (start) {
 		case CoroutineStart.DEFAULT:
 			co.startDispatched();
@@ -177,7 +181,7 @@ export function launchIn(
 		!lazy,
 	);
 	if (lazy) co.markLazy();
-	startCoroutine(co, parentContext, start);
+	startCoroutine(co, parentContext, start, context);
 	return co;
 }
 
@@ -191,6 +195,11 @@ export function asyncIn<T>(
 	const lazy = start === CoroutineStart.LAZY;
 	const co = new DeferredCoroutine<T>(parentContext, block as Block<T>, !lazy);
 	if (lazy) co.markLazy();
-	startCoroutine(co as AbstractCoroutine<unknown>, parentContext, start);
+	startCoroutine(
+		co as AbstractCoroutine<unknown>,
+		parentContext,
+		start,
+		context,
+	);
 	return co;
 }

@@ -1,3 +1,9 @@
+import {
+	type AsyncContext,
+	activeAsyncContext,
+	runInAsyncContext,
+} from "../context/async-context.js";
+import { type MacrotaskHost, macrotaskScheduler } from "./macrotask.js";
 import type { Task } from "./task.js";
 
 /**
@@ -5,8 +11,9 @@ import type { Task } from "./task.js";
  * (a trampoline), so a step costs no promise and no stack growth.
  *
  * Fairness: a drain that runs longer than {@link SLICE_MS} hands control back to the event loop
- * with `setImmediate`, so timers, I/O and promise callbacks of plain code still run while a
- * coroutine loops on `yieldNow()`. The first drain after the queue was empty is a microtask: a
+ * with a macrotask (`setImmediate`, else a `MessageChannel` message, else `setTimeout(0)`: see
+ * macrotask.ts), so timers, I/O, input events and promise callbacks of plain code still run
+ * while a coroutine loops on `yieldNow()`. The first drain after the queue was empty is a microtask: a
  * coroutine resumed by a promise continues in the same turn, as an `async` function would.
  *
  * The clock is read every few tasks, not after each: the interval adapts so that a read comes
@@ -21,6 +28,11 @@ import type { Task } from "./task.js";
  * plus a JIT or GC pause); with 1 ms the median is 1.05 ms (Node's own floor for
  * `setTimeout(0)` is 1 ms) and the maximum 4.5-5 ms, and the loop still does ~18 M steps/s: a
  * hop to the event loop costs ~2.5 µs, so 1,000 hops a second take 0.25% of the time.
+ *
+ * Async context: a task that names one (a coroutine's `asyncContext`) runs in it. The drain
+ * enters a context once and runs every following task of the same context (or of none) inside
+ * it, leaving it only when the next task names another: coroutines of one root cost a
+ * comparison per step, not a context switch.
  */
 export const SLICE_MS = 1;
 /** Aim: one clock read per this many milliseconds of tasks. */
@@ -102,13 +114,23 @@ export function tryContinueInPlace(task: Task): boolean {
 }
 
 /**
- * After a slice, the event loop gets its turn (setImmediate) and the next drain runs as a
- * microtask of that turn, not in the immediate callback itself: V8 builds a message object for
+ * After a slice, the event loop gets its turn (a macrotask) and the next drain runs as a
+ * microtask of that turn, not in the macrotask callback itself: V8 builds a message object for
  * every exception thrown inside a macrotask callback (Node reports uncaught ones from there) but
  * not inside a microtask, so a `throw` there (a cancellation thrown into a generator) costs half.
  */
 function drainSoon(): void {
 	queueMicrotask(drain);
+}
+
+let yieldToEventLoop = macrotaskScheduler(drainSoon).schedule;
+
+/**
+ * @internal For tests: how the queue yields to the event loop is picked from `host` (a stand-in
+ * global without `setImmediate`, say); with no argument, from the real global object again.
+ */
+export function useMacrotaskHost(host?: MacrotaskHost): void {
+	yieldToEventLoop = macrotaskScheduler(drainSoon, host).schedule;
 }
 
 function drain(): void {
@@ -122,28 +144,41 @@ function drain(): void {
 	countdown = FIRST_CHECK_EVERY;
 	overBudget = false;
 	try {
-		while (head !== tail) {
-			const task = buffer[head]!;
-			buffer[head] = undefined;
-			head = (head + 1) & mask;
-			running = task;
-			try {
-				task.run();
-			} catch (e) {
-				reportTaskFailure(e);
-			}
-			running = null;
-			if (head !== tail && sliceExhausted()) {
-				scheduled = true;
-				setImmediate(drainSoon);
-				return;
-			}
-		}
+		let next = runTasks();
+		while (next !== undefined)
+			next = runInAsyncContext(next, runTasks, undefined, undefined);
 	} finally {
 		running = null;
 		draining = false;
 		if (head === tail && buffer.length > MAX_IDLE_CAPACITY) shrink();
 	}
+}
+
+/**
+ * Runs queued tasks until the queue is empty, the slice is over (the next drain is scheduled),
+ * or the next task names an async context other than the active one: returns that context.
+ */
+function runTasks(): AsyncContext | undefined {
+	while (head !== tail) {
+		const task = buffer[head]!;
+		const ac = task.asyncContext;
+		if (ac !== undefined && ac !== activeAsyncContext) return ac;
+		buffer[head] = undefined;
+		head = (head + 1) & mask;
+		running = task;
+		try {
+			task.run();
+		} catch (e) {
+			reportTaskFailure(e);
+		}
+		running = null;
+		if (head !== tail && sliceExhausted()) {
+			scheduled = true;
+			yieldToEventLoop();
+			return undefined;
+		}
+	}
+	return undefined;
 }
 
 /** A burst of launches grew the ring: give the memory back once it is empty. */

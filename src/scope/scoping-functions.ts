@@ -1,6 +1,7 @@
 import {
 	type CoroutineContext,
 	checkContext,
+	EmptyCoroutineContext,
 } from "../context/coroutine-context.js";
 import type { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
 import { checkBlock } from "../coroutine/coroutine.js";
@@ -37,6 +38,11 @@ export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 		return callerContext;
 	}
 
+	/** What this scoping function adds to the caller's context (the async context reads it). */
+	protected get addedContext(): CoroutineContext {
+		return EmptyCoroutineContext;
+	}
+
 	/** Hook after the scope is attached and before its block starts (timeouts arm here). */
 	protected beforeStart(_scope: ScopeCoroutine<T>): void {}
 
@@ -51,7 +57,7 @@ export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 		const caller = co as AbstractCoroutine<unknown>;
 		const parentContext = this.scopeContext(caller.context);
 		const scope = this.createScope(parentContext);
-		scope.attachToParent(parentContext);
+		scope.attachToParent(parentContext, this.addedContext);
 		this.beforeStart(scope);
 		if (scope.dispatcher === caller.dispatcher) scope.startUndispatched();
 		else scope.startDispatched();
@@ -86,6 +92,9 @@ class WithContextInstruction<T> extends ScopeInstruction<T> {
 		callerContext: CoroutineContext,
 	): CoroutineContext {
 		return callerContext.plus(this.context);
+	}
+	protected override get addedContext(): CoroutineContext {
+		return this.context;
 	}
 	protected createScope(parentContext: CoroutineContext): ScopeCoroutine<T> {
 		// B2: withContext checks the new context's job on entry.
