@@ -43,7 +43,7 @@ const KEEP_ALIVE_MS = 2 ** 31 - 1;
  *
  * @example
  * main(function* () {
- *   const server = startServer();
+ *   const server = yield* awaitPromise(startServer());
  *   try {
  *     yield* awaitCancellation(); // serve until Ctrl-C
  *   } finally {

@@ -143,7 +143,9 @@ export function supervisorScope<T>(block: Block<T>): Suspend<T> {
  * `withContext(NonCancellable, ...)` alone and nest others inside it (N2).
  *
  * @example
- * try { ... } finally {
+ * try {
+ *   yield* work();
+ * } finally {
  *   yield* withContext(NonCancellable, function* () { yield* flushLogs(); });
  * }
  */

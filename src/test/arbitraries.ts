@@ -12,7 +12,9 @@
  * it("the pool is empty after any interleaving", () =>
  *   fc.assert(
  *     fc.asyncProperty(seeds(), fc.array(delays(), { maxLength: 5 }), (seed, work) =>
- *       runTest(function* () { ... }, { seed })),
+ *       runTest(function* () {
+ *         for (const ms of work) this.launch(function* () { yield* pool.use(function* () { yield* delay(ms); }); });
+ *       }, { seed })),
  *     { numRuns: propertyRuns() }));
  */
 import fc from "fast-check";
