@@ -8,17 +8,7 @@ import {
 import type { Job } from "./job.js";
 import { JobKey } from "./job-key.js";
 
-/**
- * A job that is always active and never completes (N1). Its use: shield cleanup that must suspend.
- *
- * DO NOT pass it to `launch` or `async`: the new coroutine would lose its parent (it is neither
- * cancelled with it nor awaited by it). Use it only as `withContext(NonCancellable, block)`.
- *
- * @example
- * try { yield* work(); } finally {
- *   yield* withContext(NonCancellable, function* () { yield* releaseRemotely(); });
- * }
- */
+/** The job behind {@link NonCancellable}. */
 class NonCancellableJob extends AbstractCoroutineContextElement implements Job {
 	constructor() {
 		super(JobKey);
@@ -68,4 +58,15 @@ class NonCancellableJob extends AbstractCoroutineContextElement implements Job {
 	}
 }
 
+/**
+ * A job that is always active and never completes (N1). Its use: shield cleanup that must suspend.
+ *
+ * DO NOT pass it to `launch` or `async`: the new coroutine would lose its parent (it is neither
+ * cancelled with it nor awaited by it). Use it only as `withContext(NonCancellable, block)`.
+ *
+ * @example
+ * try { yield* work(); } finally {
+ *   yield* withContext(NonCancellable, function* () { yield* releaseRemotely(); });
+ * }
+ */
 export const NonCancellable: Job = new NonCancellableJob();

@@ -246,7 +246,105 @@ function typeCheck(): string[] {
 	return problems;
 }
 
+/**
+ * Exports without an `@example` when this check was introduced. The list only shrinks: an export
+ * that gains an example must leave it, and a new export must come with one.
+ */
+const WITHOUT_EXAMPLE_YET = new Set([
+	"kocoro: AsyncLocalStorageLike",
+	"kocoro: CoroutineContextElement",
+	"kocoro: CoroutineContextKey",
+	"kocoro: EmptyCoroutineContext",
+	"kocoro: setDefaultCoroutineExceptionHandler",
+	"kocoro: CoroutineName",
+	"kocoro: CoroutineStart",
+	"kocoro: currentCoroutineContext",
+	"kocoro: ensureActive",
+	"kocoro: isActive",
+	"kocoro: Dispatchers",
+	"kocoro: CancellationException",
+	"kocoro: CompletionHandlerException",
+	"kocoro: IllegalStateException",
+	"kocoro: JobCancellationException",
+	"kocoro: TimeoutCancellationException",
+	"kocoro: awaitCancellation",
+	"kocoro: Instruction",
+	"kocoro: Suspend",
+	"kocoro: CancellableContinuation",
+	"kocoro: DisposableHandle",
+	"kocoro: CompletableJob",
+	"kocoro: Deferred",
+	"kocoro: SupervisorJob",
+	"kocoro: AwaitedAll",
+	"kocoro: joinAll",
+	"kocoro: CoroutineScope",
+	"kocoro: GlobalScope",
+	"kocoro: MainScope",
+	"kocoro: Block",
+	"kocoro: supervisorScope",
+	"kocoro: withTimeoutOrNull",
+	"kocoro/test: CancellationPointMode",
+	"kocoro/test: CancellationPointOptions",
+	"kocoro/test: CancellationPointRun",
+	"kocoro/test: CancellationPointsReport",
+	"kocoro/test: RunTestError",
+	"kocoro/test: UncompletedCoroutinesError",
+	"kocoro/test: RunTestOptions",
+	"kocoro/test: TestDispatcher",
+	"kocoro/test: TestScope",
+	"kocoro/test/arbitraries: seeds",
+	"kocoro/test/arbitraries: delays",
+	"kocoro/test/arbitraries: cancellationPoints",
+	"kocoro/test/arbitraries: propertyRuns",
+]);
+
+/** `entry: name` of each export whose doc comment has no `@example`, with where it is declared. */
+function exportsWithoutExample(): { key: string; at: string }[] {
+	const program = ts.createProgram(
+		Object.values(ENTRIES).map((f) => join(root, f)),
+		compilerOptions(),
+	);
+	const checker = program.getTypeChecker();
+	const missing: { key: string; at: string }[] = [];
+	for (const [entry, file] of Object.entries(ENTRIES)) {
+		const mod = checker.getSymbolAtLocation(
+			program.getSourceFile(join(root, file))!,
+		)!;
+		for (const e of checker.getExportsOfModule(mod)) {
+			const symbol =
+				e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+			if (symbol.getJsDocTags(checker).some((t) => t.name === "example"))
+				continue;
+			const decl = symbol.declarations?.[0];
+			const sf = decl?.getSourceFile();
+			const line =
+				decl === undefined || sf === undefined
+					? 0
+					: sf.getLineAndCharacterOfPosition(decl.getStart()).line + 1;
+			missing.push({
+				key: `${entry}: ${e.name}`,
+				at: `${sf === undefined ? file : sf.fileName.slice(root.length)}:${line}`,
+			});
+		}
+	}
+	return missing;
+}
+
 describe("documentation snippets", () => {
+	it("every public export has an @example in its doc comment (but the listed old ones)", () => {
+		const missing = exportsWithoutExample();
+		const newlyMissing = missing
+			.filter((m) => !WITHOUT_EXAMPLE_YET.has(m.key))
+			.map((m) => `${m.at}: ${m.key} has no @example`);
+		expect(newlyMissing).toEqual([]);
+		const keys = new Set(missing.map((m) => m.key));
+		const gained = [...WITHOUT_EXAMPLE_YET].filter((k) => !keys.has(k));
+		expect(
+			gained,
+			"these have an example now: remove them from WITHOUT_EXAMPLE_YET",
+		).toEqual([]);
+	}, 60_000);
+
 	it("finds the blocks of README.md, every docs/*.md and the doc comments (guard: not none)", () => {
 		const files = new Set(snippets.map((s) => s.file));
 		expect(files).toContain("README.md");
