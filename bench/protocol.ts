@@ -3,6 +3,7 @@
  * line the orchestrator parses, failing loudly when a self-check does not hold, and the two probes
  * of the fairness workload (a repeating setTimeout(0) and a loopback TCP echo).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -16,8 +17,21 @@ export const WORKLOADS = [
 	"timeout-fast",
 	"memory",
 	"fairness",
+	"spawn-join-als",
+	"yield-steps-als",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
+
+/**
+ * A workload ending in this runs its base workload with an AsyncLocalStorage store active for the
+ * whole process, as in a server keeping request-scoped state (a span, a request id): what each
+ * system pays to carry it (Node's promise hooks for async/await and the peers, kocoro's context
+ * capture and switches).
+ */
+const WITH_STORE = "-als";
+
+/** The storage of the `-als` workloads; its store is `{ request: 0 }` for the whole run. */
+export const benchStorage = new AsyncLocalStorage<{ request: number }>();
 
 export interface Result {
 	/** The headline figure, in `unit`. */
@@ -29,14 +43,30 @@ export interface Result {
 	extra?: Record<string, number | string>;
 }
 
-export function args(): { workload: Workload; scale: number } {
+/**
+ * The workload to run (for an `-als` workload, its base, with {@link benchStorage}'s store entered
+ * here for everything that follows) and the scale.
+ */
+export function args(): {
+	workload: Workload;
+	scale: number;
+	withStore: boolean;
+} {
 	const [workload, scale] = process.argv.slice(2);
 	if (!WORKLOADS.includes(workload as Workload)) {
 		fail(
 			`unknown workload ${String(workload)}; expected one of ${WORKLOADS.join(", ")}`,
 		);
 	}
-	return { workload: workload as Workload, scale: Number(scale ?? "1") };
+	const withStore = workload!.endsWith(WITH_STORE);
+	if (withStore) benchStorage.enterWith({ request: 0 });
+	return {
+		workload: (withStore
+			? workload!.slice(0, -WITH_STORE.length)
+			: workload) as Workload,
+		scale: Number(scale ?? "1"),
+		withStore,
+	};
 }
 
 export function report(result: Result): void {
@@ -63,6 +93,7 @@ export const EXTRA = {
 	tcpMax: "tcp max ms",
 	stepsPerSecond: "steps/s (M)",
 	twoCoroutines: "2 coroutines interleaved (M steps/s)",
+	twoRequests: "2 requests with their own stores interleaved (M steps/s)",
 } as const;
 
 /**

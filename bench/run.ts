@@ -237,6 +237,24 @@ function judgeTargets(): Verdict[] {
 			alive === 0 && retained <= mem.value / 100,
 		);
 	}
+	// Issue 13: what carrying an AsyncLocalStorage store costs (the -als rows against the plain ones).
+	for (const base of ["yield-steps", "spawn-join"] as const) {
+		const plain = get(base, "kocoro");
+		const stored = get(`${base}-als`, "kocoro");
+		if (plain === undefined || stored === undefined) continue;
+		const ratio = advantage(stored, plain);
+		add(
+			`${base} with an AsyncLocalStorage store ≤ 10% slower than without`,
+			`${fmt((1 / ratio - 1) * 100)}% slower`,
+			1 / ratio <= 1.1,
+		);
+		const effect = get(`${base}-als`, "effect")!;
+		add(
+			`${base} with a store still faster than effect with it`,
+			`${fmt(advantage(stored, effect))}×`,
+			advantage(stored, effect) > 1,
+		);
+	}
 	return verdicts;
 }
 

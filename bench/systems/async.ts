@@ -6,6 +6,7 @@
 import { setMaxListeners } from "node:events";
 import {
 	args,
+	benchStorage,
 	check,
 	EXTRA,
 	fairnessMs,
@@ -19,7 +20,7 @@ import {
 	WeakSample,
 } from "../protocol.js";
 
-const { workload, scale } = args();
+const { workload, scale, withStore } = args();
 
 /** A task that waits until `signal` aborts, then runs its finally. */
 function waitForAbort(
@@ -129,11 +130,26 @@ switch (workload) {
 			await Promise.all([loop(), loop()]);
 		}, n);
 		check(steps2 === 6 * half, `two loops ran ${steps2} steps`);
+		const extra: Record<string, number> = {
+			[EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000),
+		};
+		if (withStore) {
+			const ms3 = await timed(async () => {
+				await Promise.all(
+					[1, 2].map((r) => benchStorage.run({ request: r }, loop)),
+				);
+			}, n);
+			check(
+				steps2 === 12 * half,
+				`two requests ran ${steps2 - 6 * half} steps`,
+			);
+			extra[EXTRA.twoRequests] = round((2 * half) / ms3 / 1000);
+		}
 		report({
 			value: n / ms / 1000,
 			unit: "M steps/s",
 			lowerIsBetter: false,
-			extra: { [EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000) },
+			extra,
 		});
 		break;
 	}

@@ -8,6 +8,7 @@ import {
 } from "kocoro";
 import {
 	args,
+	benchStorage,
 	check,
 	EXTRA,
 	fairnessMs,
@@ -21,7 +22,7 @@ import {
 	WeakSample,
 } from "../protocol.js";
 
-const { workload, scale } = args();
+const { workload, scale, withStore } = args();
 
 const noop = function* () {};
 const returnsAtOnce = function* () {
@@ -139,11 +140,33 @@ switch (workload) {
 			n,
 		);
 		check(steps2 === 6 * half, `two coroutines ran ${steps2} steps`);
+		const extra: Record<string, number> = {
+			[EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000),
+		};
+		if (withStore) {
+			// The worst case: two roots with different stores take turns, a context switch per step.
+			let steps3 = 0;
+			const request = function* () {
+				for (let i = 0; i < half; i++) {
+					yield* yieldNow();
+					steps3++;
+				}
+			};
+			const ms3 = await timed(async () => {
+				await Promise.all(
+					[1, 2].map((r) =>
+						benchStorage.run({ request: r }, () => runCoroutine(request)),
+					),
+				);
+			}, n);
+			check(steps3 === 6 * half, `two requests ran ${steps3} steps`);
+			extra[EXTRA.twoRequests] = round((2 * half) / ms3 / 1000);
+		}
 		report({
 			value: n / ms / 1000,
 			unit: "M steps/s",
 			lowerIsBetter: false,
-			extra: { [EXTRA.twoCoroutines]: round((2 * half) / ms2 / 1000) },
+			extra,
 		});
 		break;
 	}

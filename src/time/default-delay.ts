@@ -1,3 +1,7 @@
+import {
+	captureAsyncContext,
+	runInAsyncContext,
+} from "../context/async-context.js";
 import type { Task } from "../dispatchers/task.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
 import { type HeapTimer, TimerHeap } from "./timer-heap.js";
@@ -56,6 +60,18 @@ function canUnref(
 	return typeof (timer as { unref?: unknown }).unref === "function";
 }
 
+/**
+ * The async context the host timer is armed in: the one of this module's first load, not the one
+ * of whichever coroutine happened to arm it. The host timer re-arms itself from its own callback,
+ * so armed in a request's context it would keep that request's stores (a span, a user) alive for
+ * as long as any coroutine waits on time. Due timers resume coroutines, which enter their own.
+ */
+const hostContext = captureAsyncContext();
+
+function setHostTimer(ms: number): ReturnType<typeof setTimeout> {
+	return setTimeout(fire, ms);
+}
+
 function arm(now: number): void {
 	const first = heap.peek();
 	if (first === undefined) return;
@@ -68,7 +84,11 @@ function arm(now: number): void {
 	}
 	if (host !== null) clearTimeout(host);
 	hostDeadline = first.time;
-	host = setTimeout(fire, Math.max(0, Math.ceil(first.time - now)));
+	const ms = Math.max(0, Math.ceil(first.time - now));
+	host =
+		hostContext === undefined
+			? setHostTimer(ms)
+			: runInAsyncContext(hostContext, setHostTimer, undefined, ms);
 	hostRefed = true;
 }
 

@@ -27,6 +27,8 @@ describe("npm run bench -- --quick", () => {
 			"timeout-fast",
 			"memory",
 			"fairness",
+			"spawn-join-als",
+			"yield-steps-als",
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}

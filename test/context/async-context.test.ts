@@ -5,6 +5,7 @@
  * its children and in its completion handlers.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
@@ -406,5 +407,44 @@ describe("async context of coroutines (AsyncLocalStorage)", () => {
 		expect(byRequest(["a", "b"])).toEqual(
 			own(["a", "b"], ["start", "delay", "child"]),
 		);
+	});
+
+	it("the shared host timer does not keep a finished request's store alive (it is armed outside any request)", () => {
+		const fixture = fileURLToPath(
+			new URL("./fixtures/timer-retention.ts", import.meta.url),
+		);
+		const r = spawnSync(
+			process.execPath,
+			["--expose-gc", "--import", "tsx", fixture],
+			{ encoding: "utf8", timeout: 20_000 },
+		);
+		expect(r.stderr).toBe("");
+		expect(r.stdout.trim()).toBe("collected");
+		expect(r.status).toBe(0);
+	});
+
+	it("main(block) runs its coroutines in the context it was called from", () => {
+		const script = `
+			import { AsyncLocalStorage } from "node:async_hooks";
+			import { delay, main } from "./src/index.ts";
+			const als = new AsyncLocalStorage();
+			als.run("cli", () => main(function* () {
+				this.launch(function* () { yield* delay(1); console.log("child " + als.getStore()); });
+				yield* delay(2);
+				console.log("main " + als.getStore());
+			}));
+		`;
+		const r = spawnSync(
+			process.execPath,
+			["--import", "tsx", "--input-type=module", "-e", script],
+			{
+				cwd: fileURLToPath(new URL("../..", import.meta.url)),
+				encoding: "utf8",
+				timeout: 20_000,
+			},
+		);
+		expect(r.stderr).toBe("");
+		expect(r.stdout.trim().split("\n")).toEqual(["child cli", "main cli"]);
+		expect(r.status).toBe(0);
 	});
 });

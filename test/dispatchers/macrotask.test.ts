@@ -71,35 +71,50 @@ describe("macrotaskScheduler(callback, host)", () => {
 describe("the run queue without setImmediate", () => {
 	afterEach(() => useMacrotaskHost());
 
-	for (const fallback of ["MessageChannel", "setTimeout"] as const) {
-		it(`with ${fallback}: a coroutine looping on yieldNow() does not starve a setTimeout(0)`, async () => {
-			const counter = { posts: 0 };
-			useMacrotaskHost(
-				fallback === "MessageChannel"
-					? { MessageChannel: countingChannel(counter), setTimeout }
-					: { setTimeout },
-			);
-			let timerFired = false;
-			let steps = 0;
-			const loop = runCoroutine(function* () {
-				setTimeout(() => {
-					timerFired = true;
-				}, 0);
-				// Two coroutines, so every yield goes through the queue; ends once the timer ran.
+	it("with setTimeout: a coroutine looping on yieldNow() does not starve a setTimeout(0)", async () => {
+		useMacrotaskHost({ setTimeout });
+		let timerFired = false;
+		let steps = 0;
+		const loop = runCoroutine(function* () {
+			setTimeout(() => {
+				timerFired = true;
+			}, 0);
+			// Two coroutines, so every yield goes through the queue; ends once the timer ran.
+			const spin = function* () {
+				while (!timerFired) {
+					yield* yieldNow();
+					steps++;
+				}
+			};
+			this.launch(spin);
+			this.launch(spin);
+		});
+		await withHangGuard(loop, "a yieldNow loop with setTimeout");
+		expect(timerFired).toBe(true);
+		expect(steps).toBeGreaterThan(0);
+	});
+
+	// Node's MessagePort runs up to 1,000 queued messages in one event-loop turn (a browser runs
+	// one message per task), so Node cannot show the fairness a browser gets from it; the browser
+	// test does. Here: the queue's slices really go through the channel, and the loop completes.
+	it("with MessageChannel: the queue hands each slice over through the channel's messages", async () => {
+		const counter = { posts: 0 };
+		useMacrotaskHost({ MessageChannel: countingChannel(counter), setTimeout });
+		let steps = 0;
+		await withHangGuard(
+			runCoroutine(function* () {
 				const spin = function* () {
-					while (!timerFired) {
+					while (counter.posts < 3) {
 						yield* yieldNow();
 						steps++;
 					}
 				};
 				this.launch(spin);
 				this.launch(spin);
-			});
-			await withHangGuard(loop, `a yieldNow loop with ${fallback}`);
-			expect(timerFired).toBe(true);
-			expect(steps).toBeGreaterThan(0);
-			if (fallback === "MessageChannel")
-				expect(counter.posts).toBeGreaterThan(0);
-		});
-	}
+			}),
+			"a yieldNow loop with MessageChannel",
+		);
+		expect(counter.posts).toBeGreaterThanOrEqual(3);
+		expect(steps).toBeGreaterThan(0);
+	});
 });
