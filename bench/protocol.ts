@@ -19,6 +19,9 @@ export const WORKLOADS = [
 	"fairness",
 	"spawn-join-als",
 	"yield-steps-als",
+	// spawn-join with the child's generator block written inline in the loop, as user code does
+	// (a fresh closure per child): for the systems that take generators (not async/await).
+	"spawn-join-inline",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

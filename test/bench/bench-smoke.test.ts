@@ -29,6 +29,7 @@ describe("npm run bench -- --quick", () => {
 			"fairness",
 			"spawn-join-als",
 			"yield-steps-als",
+			"spawn-join-inline",
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}
