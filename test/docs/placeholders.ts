@@ -62,6 +62,10 @@ export declare class Pool {
 	use<T>(block: () => Suspend<T>): Suspend<T>;
 }
 export declare const pool: Pool;
+/** A storage of the request's id, as a server keeps one. */
+export declare const requestId: import("node:async_hooks").AsyncLocalStorage<string>;
+/** An OpenTelemetry tracer, as `trace.getTracer(name)` returns. */
+export declare const tracer: import("@opentelemetry/api").Tracer;
 /** An Effect service, as Effect's own examples define one. */
 export declare const UserRepo: {
 	find(
