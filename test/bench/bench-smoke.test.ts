@@ -12,7 +12,7 @@ describe("npm run bench -- --quick", () => {
 			{
 				cwd: root,
 				encoding: "utf8",
-				timeout: 170_000,
+				timeout: 240_000,
 			},
 		);
 		expect(r.stderr).not.toContain("CHECK FAILED");
@@ -33,5 +33,5 @@ describe("npm run bench -- --quick", () => {
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}
-	}, 180_000);
+	}, 250_000);
 });
