@@ -23,7 +23,8 @@ export default defineConfig({
 				test: {
 					name: "behaviour",
 					include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
-					exclude: [BENCH],
+					// Other runtimes and the packed package: npm run test:runtimes (vitest.runtimes.config.ts).
+					exclude: [BENCH, "test/runtimes/**"],
 					sequence: { groupOrder: 0 },
 				},
 			},

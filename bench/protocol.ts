@@ -29,6 +29,9 @@ export const WORKLOADS = [
 	"flow-suspending",
 	"stateflow-fanout",
 	"sharedflow-broadcast",
+	// spawn-join with the child's generator block written inline in the loop, as user code does
+	// (a fresh closure per child): for the systems that take generators (not async/await).
+	"spawn-join-inline",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

@@ -106,6 +106,32 @@ switch (workload) {
 		});
 		break;
 	}
+	case "spawn-join-inline": {
+		// Its spawn-join already spawns an inline block; this one has a body, like the others'.
+		const n = scaled(100_000, scale);
+		let ran = 0;
+		const ms = await timed(
+			(k) =>
+				run(function* () {
+					const tasks: Task<void>[] = [];
+					for (let i = 0; i < k; i++)
+						tasks.push(
+							yield* spawn(function* () {
+								ran++;
+							}),
+						);
+					for (const task of tasks) yield* task;
+				}),
+			n,
+		);
+		check(ran > 0, "no child ran");
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per child",
+			lowerIsBetter: true,
+		});
+		break;
+	}
 	case "yield-steps": {
 		const n = scaled(1_000_000, scale);
 		let steps = 0;

@@ -133,6 +133,27 @@ switch (workload) {
 		});
 		break;
 	}
+	case "spawn-join-inline": {
+		const n = scaled(100_000, scale);
+		let ran = 0;
+		const ms = await timed(
+			(k) =>
+				runCoroutine(function* () {
+					for (let i = 0; i < k; i++)
+						this.launch(function* () {
+							ran++;
+						});
+				}),
+			n,
+		);
+		check(ran > 0, "no child ran");
+		report({
+			value: (ms * 1000) / n,
+			unit: "µs per child",
+			lowerIsBetter: true,
+		});
+		break;
+	}
 	case "yield-steps": {
 		const n = scaled(1_000_000, scale);
 		let steps = 0;

@@ -49,6 +49,7 @@ export function CoroutineExceptionHandler(
 }
 
 export namespace CoroutineExceptionHandler {
+	/** The key of the handler in a context: `context.get(CoroutineExceptionHandler.Key)`. */
 	export const Key = new CoroutineContextKey<CoroutineExceptionHandler>(
 		"CoroutineExceptionHandler",
 	);

@@ -3,7 +3,6 @@
  * coroutine with what it is doing (running, queued, suspended on what, waiting for children) and,
  * when recorded, the stack of the place that created it.
  */
-import { fileURLToPath } from "node:url";
 import {
 	AbstractCoroutine,
 	currentCoroutine,
@@ -11,8 +10,7 @@ import {
 import type { Job } from "../job/job.js";
 
 /** Frames of kocoro's own code are dropped from creation stacks: they say nothing to a user. */
-const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
-const internalDirs = [`${packageRoot}src/`, `${packageRoot}dist/`];
+const internalDirs = packageDirs();
 const MAX_STACK_FRAMES = 6;
 
 /** What a coroutine is doing now, for the dump (empty for a finished job). */
@@ -92,4 +90,29 @@ export function formatTrees(coroutines: Iterable<Job>, title: string): string {
 	const out = [`${title} (${count} live coroutine${count === 1 ? "" : "s"})`];
 	for (const top of tops) appendSubtree(out, top, 0);
 	return out.join("\n");
+}
+
+/**
+ * kocoro's `src/` and `dist/` folders as a stack frame may name them: as URLs (ES modules in
+ * Node, Deno, Bun and browsers) and, for a `file:` URL, as paths (Node prints paths for
+ * transpiled or CommonJS code). Written without `node:url` so `kocoro/debug` loads everywhere;
+ * empty when the module has no URL (a bundle in a format without `import.meta`).
+ */
+function packageDirs(): string[] {
+	let root: URL;
+	try {
+		root = new URL("../..", import.meta.url);
+	} catch {
+		return [];
+	}
+	const roots = [root.href];
+	if (root.protocol === "file:") {
+		const path = decodeURIComponent(root.pathname);
+		// file:///C:/x/ is C:\x\ on Windows.
+		roots.push(
+			/^\/[A-Za-z]:/.test(path) ? path.slice(1).replaceAll("/", "\\") : path,
+		);
+	}
+	const sep = (r: string) => (r.endsWith("\\") ? "\\" : "/");
+	return roots.flatMap((r) => [`${r}src${sep(r)}`, `${r}dist${sep(r)}`]);
 }

@@ -82,6 +82,8 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
  * `dispatcher.limitedParallelism(n)`: at most `n` coroutine bodies of this view are unfinished at
  * a time; a body started beyond that waits, in start order, for one of them to finish. Steps of
  * admitted bodies go straight to the underlying dispatcher. Clocks (virtual time) are inherited.
+ *
+ * @internal
  */
 export class LimitedDispatcher extends CoroutineDispatcher {
 	private running = 0;

@@ -13,8 +13,9 @@ import type { Task } from "./task.js";
  * Fairness: a drain that runs longer than {@link SLICE_MS} hands control back to the event loop
  * with a macrotask (`setImmediate`, else a `MessageChannel` message, else `setTimeout(0)`: see
  * macrotask.ts), so timers, I/O, input events and promise callbacks of plain code still run
- * while a coroutine loops on `yieldNow()`. The first drain after the queue was empty is a microtask: a
- * coroutine resumed by a promise continues in the same turn, as an `async` function would.
+ * while a coroutine loops on `yieldNow()`. The first drain after the queue was empty is a
+ * microtask: a coroutine resumed by a promise continues in the same turn, as an `async` function
+ * would.
  *
  * The clock is read every few tasks, not after each: the interval adapts so that a read comes
  * about every {@link CHECK_INTERVAL_MS} (up to {@link MAX_CHECK_EVERY} tasks apart when steps

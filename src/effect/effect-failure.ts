@@ -9,10 +9,12 @@ import { Cause } from "effect";
  * unchanged.
  *
  * @example
+ * class NotFound extends Error {}
  * try {
  *   yield* fromEffect(Effect.fail(new NotFound()));
  * } catch (e) {
- *   if (e instanceof EffectFailure && e.failure instanceof NotFound) { ... }
+ *   if (e instanceof EffectFailure && e.failure instanceof NotFound) return null;
+ *   throw e;
  * }
  */
 export class EffectFailure<E = unknown> extends Error {

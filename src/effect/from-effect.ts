@@ -19,7 +19,7 @@ import { EffectFailure } from "./effect-failure.js";
  * An Effect that needs services must be provided first (`Effect.provide`): only `R = never` runs.
  *
  * @example
- * const user = yield* fromEffect(UserRepo.find(id).pipe(Effect.provide(live)));
+ * const user = yield* fromEffect(UserRepo.find(id).pipe(Effect.provide(UserRepoLive)));
  */
 export function fromEffect<A, E>(effect: Effect.Effect<A, E>): Suspend<A> {
 	if (!Effect.isEffect(effect)) {

@@ -17,7 +17,7 @@ import { coroutineScope } from "../scope/scoping-functions.js";
  * @example
  * // In a request handler: stop the work when the client goes away.
  * const page = yield* withAbortSignal(req.signal, function* () {
- *   return yield* renderPage(req.url);
+ *   return yield* renderPage(url);
  * });
  */
 export function withAbortSignal<T>(

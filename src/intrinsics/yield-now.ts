@@ -42,7 +42,7 @@ class YieldInstruction extends Instruction<void> {
  * this one continues (it goes to the tail of its dispatcher's queue). Also exported as `yield`.
  *
  * @example
- * for (const item of items) { yield* yieldNow(); process(item); }
+ * for (const item of items) { yield* yieldNow(); render(item); }
  */
 export function yieldNow(): Suspend<void> {
 	return new YieldInstruction();

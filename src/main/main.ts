@@ -45,7 +45,7 @@ const KEEP_ALIVE_MS = 2 ** 31 - 1;
  *
  * @example
  * main(function* () {
- *   const server = startServer();
+ *   const server = yield* awaitPromise(startServer());
  *   try {
  *     yield* awaitCancellation(); // serve until Ctrl-C
  *   } finally {
@@ -69,7 +69,28 @@ export function main(...args: unknown[]): void {
 			`main: expected (block) or (context, block); got ${args.length} arguments`,
 		);
 	}
+	requireNodeProcess();
 	runMain(context, checkBlock<void>(block, "main"));
+}
+
+/**
+ * `main` drives a command-line program through Node's `process` (signals, exit code, stderr);
+ * where there is none (a browser, a worker), it fails at once with what to use instead.
+ */
+function requireNodeProcess(): void {
+	const p = (globalThis as { process?: Partial<NodeJS.Process> }).process;
+	if (
+		typeof p?.on !== "function" ||
+		typeof p.off !== "function" ||
+		typeof p.exit !== "function" ||
+		typeof p.stderr?.write !== "function"
+	) {
+		throw new Error(
+			"main: needs Node's `process` (it handles SIGINT/SIGTERM and sets the exit code), " +
+				"and this runtime has none. In a browser or a worker, start the root coroutine with " +
+				"GlobalScope.launch(...) or runCoroutine(...) and cancel its job yourself.",
+		);
+	}
 }
 
 function runMain(context: CoroutineContext, block: Block<void>): void {

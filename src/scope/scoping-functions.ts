@@ -24,6 +24,8 @@ import {
  * Runs a scope coroutine for the calling coroutine: builds it, attaches it to its parent job,
  * starts its block (in place when the dispatcher is the caller's, B1/B3), and either returns its
  * outcome at once or suspends the caller until the scope completes.
+ *
+ * @internal
  */
 export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 	/** Creates the scope coroutine for `parentContext`; may throw to refuse (B2, T2). */
@@ -141,7 +143,9 @@ export function supervisorScope<T>(block: Block<T>): Suspend<T> {
  * `withContext(NonCancellable, ...)` alone and nest others inside it (N2).
  *
  * @example
- * try { ... } finally {
+ * try {
+ *   yield* work();
+ * } finally {
  *   yield* withContext(NonCancellable, function* () { yield* flushLogs(); });
  * }
  */

@@ -12,7 +12,9 @@
  * it("the pool is empty after any interleaving", () =>
  *   fc.assert(
  *     fc.asyncProperty(seeds(), fc.array(delays(), { maxLength: 5 }), (seed, work) =>
- *       runTest(function* () { ... }, { seed })),
+ *       runTest(function* () {
+ *         for (const ms of work) this.launch(function* () { yield* pool.use(function* () { yield* delay(ms); }); });
+ *       }, { seed })),
  *     { numRuns: propertyRuns() }));
  */
 import fc from "fast-check";
@@ -66,7 +68,10 @@ export function propertyRuns(defaultRuns = 200): number {
 			`propertyRuns(defaultRuns): expected an integer >= 1, got ${String(defaultRuns)}`,
 		);
 	}
-	const env = process.env.KOCORO_PROPERTY_RUNS;
+	// No `process` in a browser: the default applies there.
+	const env = (
+		globalThis as { process?: { env?: Record<string, string | undefined> } }
+	).process?.env?.KOCORO_PROPERTY_RUNS;
 	if (env === undefined || env === "") return defaultRuns;
 	const n = Number(env);
 	if (!Number.isInteger(n) || n < 1) {

@@ -197,8 +197,7 @@ async function runOnce<T>(
  * const pool = new Pool(2);
  * await checkCancellationPoints(
  *   function* () {
- *     const conn = yield* pool.acquire();
- *     try { yield* delay(10); } finally { pool.release(conn); }
+ *     yield* pool.use(function* () { yield* delay(10); }); // gives the connection back in `finally`
  *   },
  *   (run) => expect(pool.inUse).toBe(0),
  *   { modes: ["cancel", "failSibling"] },

@@ -78,7 +78,7 @@ const BUSY_IDLE_TURNS = 100;
  * @example
  * it("retries after a second", () =>
  *   runTest(function* () {
- *     const result = this.async(function* () { return yield* fetchWithRetry(); });
+ *     const result = this.async(function* () { return yield* fetchWithRetry(url); });
  *     this.testScheduler.advanceTimeBy(1_000);
  *     expect(yield* result.await()).toBe("ok");
  *   }, { seed: 7 }));

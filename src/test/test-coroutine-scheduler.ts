@@ -29,7 +29,6 @@ import {
 import type { RandomSource } from "../dispatchers/random-source.js";
 import type { Task } from "../dispatchers/task.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
-import type { DelayProvider } from "../time/delay-provider.js";
 import { type HeapTimer, TimerHeap } from "../time/timer-heap.js";
 import { isBackground } from "./background-work.js";
 import { checkOptions } from "./check-options.js";
@@ -72,10 +71,9 @@ class TestEvent implements DisposableHandle, HeapTimer {
  * scheduler.advanceTimeBy(1);
  * scheduler.runCurrent();       // prints "tick"; currentTime === 1000
  */
-export class TestCoroutineScheduler
-	extends AbstractCoroutineContextElement
-	implements DelayProvider
-{
+// A DelayProvider (checked where TestDispatcher hands it out), without an `implements` clause:
+// that would put an internal type into the published declarations.
+export class TestCoroutineScheduler extends AbstractCoroutineContextElement {
 	static readonly Key = new CoroutineContextKey<TestCoroutineScheduler>(
 		"TestCoroutineScheduler",
 	);

@@ -84,7 +84,7 @@ function schedulerOrCurrent(
  * elsewhere it makes a new one.
  *
  * @example
- * yield* withContext(StandardTestDispatcher(this.testScheduler), function* () { ... });
+ * yield* withContext(StandardTestDispatcher(this.testScheduler), function* () { yield* delay(10); });
  */
 export function StandardTestDispatcher(
 	scheduler?: TestCoroutineScheduler,
@@ -100,6 +100,7 @@ export function StandardTestDispatcher(
  * `delay`s wait for virtual time to pass.
  *
  * @example
+ * let started = false;
  * const job = this.launch(UnconfinedTestDispatcher(this.testScheduler), function* () {
  *   started = true; // already true when launch returns
  *   yield* delay(10);

@@ -2,7 +2,7 @@ import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import type { CancellationException } from "../errors/exceptions.js";
 import type { Deferred, Job } from "../job/job.js";
-import type { CoroutineScope } from "../scope/coroutine-scope.js";
+import type { CoroutineScope } from "../scope/context-scope.js";
 import type { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 
 /**

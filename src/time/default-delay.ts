@@ -30,7 +30,7 @@ class Timer implements TimerHandle, HeapTimer {
 
 const heap = new TimerHeap<Timer>();
 let seq = 0;
-let host: NodeJS.Timeout | null = null;
+let host: ReturnType<typeof setTimeout> | null = null;
 let hostDeadline = Number.POSITIVE_INFINITY;
 /** Mirrors the host timer's ref state, so ref()/unref() are called only on a change. */
 let hostRefed = false;
@@ -38,9 +38,23 @@ let hostRefed = false;
 function removeAt(i: number): void {
 	heap.removeAt(i);
 	if (heap.size === 0 && host !== null && hostRefed) {
-		host.unref();
+		if (canUnref(host)) host.unref();
+		else {
+			// A browser's or Deno's timer is a number, with no unref: clear it instead, so that
+			// an idle clock keeps no Deno process alive.
+			clearTimeout(host);
+			host = null;
+			hostDeadline = Number.POSITIVE_INFINITY;
+		}
 		hostRefed = false;
 	}
+}
+
+/** Node's and Bun's timers are objects that can be unref'ed; elsewhere a timer is a number. */
+function canUnref(
+	timer: ReturnType<typeof setTimeout>,
+): timer is NodeJS.Timeout {
+	return typeof (timer as { unref?: unknown }).unref === "function";
 }
 
 /**
@@ -51,7 +65,7 @@ function removeAt(i: number): void {
  */
 const hostContext = captureAsyncContext();
 
-function setHostTimer(ms: number): NodeJS.Timeout {
+function setHostTimer(ms: number): ReturnType<typeof setTimeout> {
 	return setTimeout(fire, ms);
 }
 
@@ -60,7 +74,7 @@ function arm(now: number): void {
 	if (first === undefined) return;
 	if (host !== null && hostDeadline <= first.time) {
 		if (!hostRefed) {
-			host.ref();
+			if (canUnref(host)) host.ref();
 			hostRefed = true;
 		}
 		return;

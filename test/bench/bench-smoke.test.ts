@@ -40,6 +40,7 @@ describe("npm run bench -- --quick", () => {
 			"flow-suspending",
 			"stateflow-fanout",
 			"sharedflow-broadcast",
+			"spawn-join-inline",
 		]) {
 			expect(r.stdout).toContain(`| ${workload} (`);
 		}

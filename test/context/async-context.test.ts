@@ -352,7 +352,7 @@ describe("async context of coroutines (AsyncLocalStorage)", () => {
 		);
 	});
 
-	it("on a user dispatcher that runs blocks with setImmediate, and on limitedParallelism(1) where a request waits for another", async () => {
+	it("on a user dispatcher that runs blocks with setImmediate, and on a limitedParallelism(1) view shared by both requests", async () => {
 		class ImmediateDispatcher extends CoroutineDispatcher {
 			dispatch(_context: CoroutineContext, block: () => void): void {
 				setImmediate(block);
@@ -378,13 +378,10 @@ describe("async context of coroutines (AsyncLocalStorage)", () => {
 				},
 			single,
 		);
-		// b's body was admitted when a's ended, from a's last step: it still saw b.
-		expect(log.slice(2)).toEqual([
-			"a admitted=a",
-			"a delay=a",
-			"b admitted=b",
-			"b delay=b",
-		]);
+		// Whichever order the view admits them in, each saw its own store.
+		expect(log.slice(2).sort()).toEqual(
+			own(["a", "b"], ["admitted", "delay"]).sort(),
+		);
 		expect(byRequest(["a", "b"]).slice(0, 1)).toEqual(["a immediate=a"]);
 	});
 
