@@ -12,22 +12,19 @@ import {
 /** A job that `await` reads: any JobSupport (its body's value, or its final exception). */
 type AwaitTarget = JobSupport;
 
-/** Joining yourself or an ancestor can never finish: fail loudly instead of hanging. */
+/**
+ * Joining yourself or an ancestor can never finish: fail loudly instead of hanging. Checked only
+ * when about to suspend (the target is unfinished), in O(log depth) (jump pointers, not a walk).
+ */
 function checkNotSelfWait(
 	co: SuspendingCoroutine,
 	target: JobSupport,
 	what: string,
 ): void {
-	for (
-		let j: unknown = co;
-		j !== null && j !== undefined;
-		j = (j as JobSupport).parent
-	) {
-		if (j === target) {
-			throw new IllegalStateException(
-				`${what} of ${target} from inside it (or one of its children) would wait forever`,
-			);
-		}
+	if ((co as unknown as JobSupport).isAncestorOrSelf(target)) {
+		throw new IllegalStateException(
+			`${what} of ${target} from inside it (or one of its children) would wait forever`,
+		);
 	}
 }
 
