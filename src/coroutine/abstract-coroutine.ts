@@ -8,6 +8,12 @@
  * coroutine is resumed by `resume(...)`, which hands the coroutine itself to its dispatcher as a
  * task: no closure and no promise per step.
  *
+ * Nesting costs no stack either: a scoping function's block starts, and its caller continues
+ * after it, through {@link handOff}, a trampoline in `run()`. The caller's step ends (it is
+ * suspended on the scope), `run()` runs the scope's first step next, before anything else, and
+ * when the scope's body ends in its own step the caller's step follows in the same loop. A
+ * million nested `coroutineScope`s run in one loop, one frame deep.
+ *
  * Invariants: `waiting` is non-null exactly while the coroutine is suspended; only a resume
  * naming the current `waiting` is accepted (a second or stale resume is ignored, so a cancelled
  * wait can never resume the coroutine twice); `body` holds the block before the first step, the
@@ -33,6 +39,12 @@ import type { Block } from "../scope/coroutine-scope.js";
 import { probes } from "./probes.js";
 
 let current: AbstractCoroutine<unknown> | null = null;
+/**
+ * The coroutine that `run()`'s loop steps next, in place. Set only at the end of a step (by an
+ * instruction that returns SUSPENDED, or by the body's end) and read as soon as that step returns:
+ * no other code runs in between, so one slot is enough, nested loops included.
+ */
+let handOff: AbstractCoroutine<unknown> | null = null;
 
 /** The coroutine whose step is running now, or null outside any step. */
 export function currentCoroutine(): AbstractCoroutine<unknown> | null {
@@ -162,6 +174,16 @@ export abstract class AbstractCoroutine<T>
 		this.run();
 	}
 
+	/**
+	 * UNDISPATCHED from an instruction of the caller's step (scoping functions): the first step
+	 * runs as soon as the caller's step returns SUSPENDED, before anything else, in the same
+	 * `run()` loop (no stack per nesting level).
+	 */
+	startInPlaceNext(): void {
+		this.flags &= ~CANCELLABLE_START;
+		handOff = this as AbstractCoroutine<unknown>;
+	}
+
 	/** LAZY: the job is New; `start()` (or join/await) dispatches the first step. */
 	protected override onStart(): void {
 		this.startDispatched();
@@ -183,8 +205,21 @@ export abstract class AbstractCoroutine<T>
 
 	// ---- stepping -----------------------------------------------------------------------
 
-	/** Task entry: the first step, or a resumption with what `resume` stored. */
+	/**
+	 * Task entry: the first step, or a resumption with what `resume` stored; then every coroutine
+	 * handed over in place by that step (a scope's block, a scope's caller), in a loop.
+	 */
 	run(): void {
+		this.runStep();
+		let next = handOff;
+		while (next !== null) {
+			handOff = null;
+			next.runStep();
+			next = handOff;
+		}
+	}
+
+	private runStep(): void {
 		const body = this.body;
 		if (body === null) return; // the body already ended (a stale task)
 		if (typeof body !== "function") {
@@ -321,11 +356,14 @@ export abstract class AbstractCoroutine<T>
 		else runUnconfined(this);
 	}
 
-	/** Resumes now, in the caller's frame, without a cancellation check (B1's "same frame"). */
+	/**
+	 * Resumes without a dispatch and without a cancellation check (B1's "same frame"): called at
+	 * the end of a scope's step, the caller's step follows at once in the same `run()` loop.
+	 */
 	resumeInPlace(s: Suspension, failed: boolean, value: unknown): void {
 		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, false);
-		this.run();
+		handOff = this as AbstractCoroutine<unknown>;
 	}
 
 	private setResumption(

@@ -21,8 +21,10 @@ import {
 
 /**
  * Runs a scope coroutine for the calling coroutine: builds it, attaches it to its parent job,
- * starts its block (in place when the dispatcher is the caller's, B1/B3), and either returns its
- * outcome at once or suspends the caller until the scope completes.
+ * suspends the caller on it and starts its block: in place when the dispatcher is the caller's
+ * (B1/B3), as the next step of the caller's run loop (the caller continues in that loop when the
+ * block ends without waiting for children); else dispatched, returning the outcome at once if the
+ * scope completed while it started.
  */
 export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 	/** Creates the scope coroutine for `parentContext`; may throw to refuse (B2, T2). */
@@ -51,8 +53,13 @@ export abstract class ScopeInstruction<T, R = T> extends Instruction<R> {
 		const scope = this.createScope(parentContext);
 		scope.attachToParent(parentContext);
 		this.beforeStart(scope);
-		if (scope.dispatcher === caller.dispatcher) scope.startUndispatched();
-		else scope.startDispatched();
+		if (scope.dispatcher === caller.dispatcher) {
+			// The block starts right after this step, in the same run loop: nesting costs no stack.
+			scope.suspendCaller(caller);
+			scope.startInPlaceNext();
+			return SUSPENDED;
+		}
+		scope.startDispatched();
 		if (scope.isCompleted) return this.result(scope);
 		scope.suspendCaller(caller);
 		return SUSPENDED;
