@@ -32,6 +32,7 @@ import {
 	SUSPENDED,
 	type SuspendingCoroutine,
 	type Suspension,
+	takenByDelegation,
 } from "../intrinsics/instruction.js";
 import { JobKey } from "../job/job-key.js";
 import { FIRST_SUBCLASS_FLAG, JobSupport } from "../job/job-support.js";
@@ -292,7 +293,10 @@ export abstract class AbstractCoroutine<T>
 					break;
 				}
 				const instruction = r.value;
-				if (instruction instanceof Instruction) {
+				if (
+					instruction instanceof Instruction &&
+					takenByDelegation(instruction)
+				) {
 					try {
 						value = instruction.execute(this);
 						if (value === SUSPENDED) break;
@@ -423,9 +427,10 @@ function badYield(value: unknown): TypeError {
 		);
 	}
 	if (
-		value !== null &&
-		typeof value === "object" &&
-		typeof (value as Iterator<unknown>).next === "function"
+		value instanceof Instruction ||
+		(value !== null &&
+			typeof value === "object" &&
+			typeof (value as Iterator<unknown>).next === "function")
 	) {
 		return new TypeError(
 			"A coroutine yielded a suspend function call: use `yield*` instead of `yield` (for example `yield* delay(100)`)",

@@ -1,5 +1,5 @@
 import { CancellationException } from "../errors/exceptions.js";
-import type { Suspend } from "../intrinsics/instruction.js";
+import { type Suspend, suspendOf } from "../intrinsics/instruction.js";
 import { Job } from "../job/job.js";
 import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
 import { coroutineScope } from "../scope/scoping-functions.js";
@@ -33,7 +33,7 @@ export function withAbortSignal<T>(
 			`withAbortSignal(signal, block): the block must be a generator function, got ${block === null ? "null" : typeof block}`,
 		);
 	}
-	return runWithAbortSignal(signal, block);
+	return suspendOf(() => runWithAbortSignal(signal, block)[Symbol.iterator]());
 }
 
 function* runWithAbortSignal<T>(

@@ -5,6 +5,7 @@ import {
 	type Suspend,
 	type SuspendingCoroutine,
 	type Suspension,
+	suspendOf,
 } from "../intrinsics/instruction.js";
 import { DisposableNode } from "../job/handler-list.js";
 import type { Deferred, Job } from "../job/job.js";
@@ -108,8 +109,9 @@ export function awaitAll<T extends readonly Deferred<unknown>[]>(
 }
 
 /** Joins every job in order (Kotlin's `joinAll`). Never throws for their outcome. */
-export function joinAll(...jobs: Job[]): Generator<Instruction, void, unknown> {
-	return joinEach(jobs.map((j) => checkJob(j, "joinAll")));
+export function joinAll(...jobs: Job[]): Suspend<void> {
+	const checked = jobs.map((j) => checkJob(j, "joinAll"));
+	return suspendOf(() => joinEach(checked));
 }
 
 function* joinEach(
