@@ -56,16 +56,14 @@ const RESUME_FAILED = FIRST_SUBCLASS_FLAG;
 const RESUME_CANCELLABLE = FIRST_SUBCLASS_FLAG << 1;
 /** DEFAULT/LAZY starts are cancellable: a coroutine cancelled before its first step never runs. */
 const CANCELLABLE_START = FIRST_SUBCLASS_FLAG << 2;
-/** Started through the dispatcher's admission (limitedParallelism): report when the body ends. */
-const ADMITTED = FIRST_SUBCLASS_FLAG << 3;
 /** The body's own end is being recorded: a completion now happens "in its own frame". */
-const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 4;
+const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 3;
 /** `ctx` holds the full context (the parent context plus this job), not the parent's. */
-const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 5;
+const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 4;
 /** Created with CoroutineStart.LAZY (shown in the class name). */
-export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 6;
+export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 5;
 /** Suspended: `resultValue` holds the current wait (see `waiting`). */
-const WAITING = FIRST_SUBCLASS_FLAG << 7;
+const WAITING = FIRST_SUBCLASS_FLAG << 6;
 
 const creationStacks = new WeakMap<object, string | undefined>();
 
@@ -192,10 +190,7 @@ export abstract class AbstractCoroutine<T>
 
 	private dispatchFirstStep(): void {
 		const d = this.dispatcher;
-		if (d.admitsBodies) {
-			this.flags |= ADMITTED;
-			d.dispatchStart(this.ctx, this);
-		} else if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
+		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
 		else runUnconfined(this);
 	}
 
@@ -326,10 +321,6 @@ export abstract class AbstractCoroutine<T>
 
 	private finishBody(failed: boolean, result: unknown): void {
 		this.body = null;
-		if ((this.flags & ADMITTED) !== 0) {
-			this.flags &= ~ADMITTED;
-			this.dispatcher.bodyFinished();
-		}
 		this.flags |= FINISHING_BODY;
 		try {
 			this.completeBody(failed, result);

@@ -32,10 +32,12 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	}
 
 	/**
-	 * A view of this dispatcher on which at most `parallelism` coroutines run at a time: a
-	 * coroutine (or `withContext` block) started on the view waits, in order, until fewer than
-	 * `parallelism` others of the view are unfinished. `limitedParallelism(1, "db")` stands in
-	 * for Kotlin's `newSingleThreadContext("db")`.
+	 * A view of this dispatcher that runs at most `parallelism` of its tasks at a time, in its own
+	 * FIFO order (Kotlin's `limitedParallelism`). It bounds tasks, not coroutines: a coroutine of
+	 * the view that suspends holds no slot, so `withContext(db) { launch(...).join() }` never
+	 * deadlocks. On one thread every view runs one task at a time; `limitedParallelism(1, "db")`
+	 * stands in for Kotlin's `newSingleThreadContext("db")`. To bound how many whole blocks run
+	 * at once (a connection pool), use a `Semaphore` and `withPermit`, not a dispatcher.
 	 */
 	limitedParallelism(parallelism: number, name?: string): CoroutineDispatcher {
 		return new LimitedDispatcher(this, parallelism, name);
@@ -47,26 +49,10 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	}
 
 	/**
-	 * @internal The first dispatch of a coroutine body on this dispatcher. `onFinished` is called
-	 * by a dispatcher that admits bodies (limitedParallelism) when it must learn that one ended.
-	 */
-	dispatchStart(context: CoroutineContext, task: Task): void {
-		this.dispatchTask(context, task);
-	}
-
-	/**
 	 * @internal `yieldNow()` of `task`: true when the dispatcher lets it continue in place
 	 * because going to the tail of its queue would change nothing (nothing else is queued).
 	 */
 	yieldInPlace(_task: Task): boolean {
-		return false;
-	}
-
-	/** @internal A body started through `dispatchStart` has finished. */
-	bodyFinished(): void {}
-
-	/** @internal Whether bodies started here must report `bodyFinished`. */
-	get admitsBodies(): boolean {
 		return false;
 	}
 
@@ -76,13 +62,17 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 }
 
 /**
- * `dispatcher.limitedParallelism(n)`: at most `n` coroutine bodies of this view are unfinished at
- * a time; a body started beyond that waits, in start order, for one of them to finish. Steps of
- * admitted bodies go straight to the underlying dispatcher. Clocks (virtual time) are inherited.
+ * `dispatcher.limitedParallelism(n)` (Kotlin's `LimitedDispatcher`): the view's tasks wait in
+ * its own FIFO queue; up to `n` workers, each a task of the underlying dispatcher, take them one
+ * at a time (a worker runs one task per turn and goes back to the tail of the underlying queue,
+ * so the view shares it fairly). A suspended coroutine has no task queued: it takes no slot.
+ * Clocks (virtual time) are inherited.
  */
-export class LimitedDispatcher extends CoroutineDispatcher {
-	private running = 0;
-	private readonly waiting: { context: CoroutineContext; task: Task }[] = [];
+export class LimitedDispatcher extends CoroutineDispatcher implements Task {
+	private workers = 0;
+	/** Context, task, context, task, ... from `head` on (the contexts go to the base). */
+	private queue: unknown[] = [];
+	private head = 0;
 	readonly delayProvider: unknown;
 
 	constructor(
@@ -100,31 +90,53 @@ export class LimitedDispatcher extends CoroutineDispatcher {
 	}
 
 	dispatch(context: CoroutineContext, block: () => void): void {
-		this.base.dispatch(context, block);
+		this.dispatchTask(context, { run: block });
 	}
 	override dispatchTask(context: CoroutineContext, task: Task): void {
-		this.base.dispatchTask(context, task);
+		this.queue.push(context, task);
+		if (this.workers < this.parallelism) {
+			this.workers++;
+			this.base.dispatchTask(context, this);
+		}
 	}
 	override isDispatchNeeded(context: CoroutineContext): boolean {
 		return this.base.isDispatchNeeded(context);
 	}
-	override get admitsBodies(): boolean {
-		return true;
-	}
-	override dispatchStart(context: CoroutineContext, task: Task): void {
-		if (this.running < this.parallelism) {
-			this.running++;
-			this.base.dispatchStart(context, task);
-		} else {
-			this.waiting.push({ context, task });
+
+	/** A worker's turn: the oldest task of the view, then back to the base's queue if more wait. */
+	run(): void {
+		const q = this.queue;
+		if (this.head >= q.length) {
+			// Another worker took the tasks this one was dispatched for.
+			this.retireWorker();
+			return;
+		}
+		const task = q[this.head + 1] as Task;
+		q[this.head] = undefined;
+		q[this.head + 1] = undefined;
+		this.head += 2;
+		try {
+			task.run();
+		} finally {
+			if (this.head >= 2048 && 2 * this.head >= q.length) {
+				// A view that never runs dry: drop the consumed half.
+				this.queue = q.slice(this.head);
+				this.head = 0;
+			}
+			if (this.head < this.queue.length) {
+				this.base.dispatchTask(this.queue[this.head] as CoroutineContext, this);
+			} else this.retireWorker();
 		}
 	}
-	override bodyFinished(): void {
-		if (this.base.admitsBodies) this.base.bodyFinished();
-		const next = this.waiting.shift();
-		if (next === undefined) this.running--;
-		else this.base.dispatchStart(next.context, next.task);
+
+	private retireWorker(): void {
+		this.workers--;
+		if (this.workers === 0 && this.head >= this.queue.length) {
+			this.queue = [];
+			this.head = 0;
+		}
 	}
+
 	override toString(): string {
 		return (
 			this.name ??
