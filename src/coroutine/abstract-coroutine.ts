@@ -22,7 +22,10 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { handleCoroutineException } from "../context/coroutine-exception-handler.js";
 import { CoroutineName } from "../context/coroutine-name.js";
-import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
+import {
+	CoroutineDispatcher,
+	DISPATCH_TASK,
+} from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { Task } from "../dispatchers/task.js";
 import { runUnconfined } from "../dispatchers/unconfined.js";
@@ -190,7 +193,7 @@ export abstract class AbstractCoroutine<T>
 
 	private dispatchFirstStep(): void {
 		const d = this.dispatcher;
-		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
+		if (d.isDispatchNeeded(this.ctx)) d[DISPATCH_TASK](this.ctx, this);
 		else runUnconfined(this);
 	}
 
@@ -347,7 +350,7 @@ export abstract class AbstractCoroutine<T>
 		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, cancellable);
 		const d = this.dispatcher;
-		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
+		if (d.isDispatchNeeded(this.ctx)) d[DISPATCH_TASK](this.ctx, this);
 		else runUnconfined(this);
 	}
 

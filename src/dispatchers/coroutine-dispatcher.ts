@@ -6,6 +6,13 @@ import {
 import type { Task } from "./task.js";
 
 /**
+ * The runtime's hooks on a dispatcher, keyed by symbols that are not exported from the package:
+ * a user subclass cannot override them by accident by defining a method of the same name.
+ */
+export const DISPATCH_TASK: unique symbol = Symbol("kocoro.dispatchTask");
+export const YIELD_IN_PLACE: unique symbol = Symbol("kocoro.yieldInPlace");
+
+/**
  * Decides where and when coroutine steps run. `dispatch` must run `block` later, exactly once;
  * it must not run it in place (return `false` from `isDispatchNeeded` for that).
  *
@@ -44,7 +51,7 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	}
 
 	/** @internal Dispatches a task without allocating a closure where the dispatcher allows. */
-	dispatchTask(context: CoroutineContext, task: Task): void {
+	[DISPATCH_TASK](context: CoroutineContext, task: Task): void {
 		this.dispatch(context, () => task.run());
 	}
 
@@ -52,7 +59,7 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	 * @internal `yieldNow()` of `task`: true when the dispatcher lets it continue in place
 	 * because going to the tail of its queue would change nothing (nothing else is queued).
 	 */
-	yieldInPlace(_task: Task): boolean {
+	[YIELD_IN_PLACE](_task: Task): boolean {
 		return false;
 	}
 
@@ -90,13 +97,13 @@ export class LimitedDispatcher extends CoroutineDispatcher implements Task {
 	}
 
 	dispatch(context: CoroutineContext, block: () => void): void {
-		this.dispatchTask(context, { run: block });
+		this[DISPATCH_TASK](context, { run: block });
 	}
-	override dispatchTask(context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](context: CoroutineContext, task: Task): void {
 		this.queue.push(context, task);
 		if (this.workers < this.parallelism) {
 			this.workers++;
-			this.base.dispatchTask(context, this);
+			this.base[DISPATCH_TASK](context, this);
 		}
 	}
 	override isDispatchNeeded(context: CoroutineContext): boolean {
@@ -124,7 +131,10 @@ export class LimitedDispatcher extends CoroutineDispatcher implements Task {
 				this.head = 0;
 			}
 			if (this.head < this.queue.length) {
-				this.base.dispatchTask(this.queue[this.head] as CoroutineContext, this);
+				this.base[DISPATCH_TASK](
+					this.queue[this.head] as CoroutineContext,
+					this,
+				);
 			} else this.retireWorker();
 		}
 	}
