@@ -1,5 +1,6 @@
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
+import { isAncestorOrSelf } from "../job/ancestry.js";
 import { DisposableNode } from "../job/handler-list.js";
 import type { JobSupport } from "../job/job-support.js";
 import {
@@ -21,7 +22,7 @@ function checkNotSelfWait(
 	target: JobSupport,
 	what: string,
 ): void {
-	if ((co as unknown as JobSupport).isAncestorOrSelf(target)) {
+	if (isAncestorOrSelf(co as unknown as JobSupport, target)) {
 		throw new IllegalStateException(
 			`${what} of ${target} from inside it (or one of its children) would wait forever`,
 		);

@@ -81,12 +81,6 @@ const NOTIFYING = 8;
 export const FIRST_SUBCLASS_FLAG = 16;
 
 let nextId = 1;
-let ancestrySteps = 0;
-
-/** For tests: how many links the last {@link JobSupport.isAncestorOrSelf} followed. */
-export function lastAncestrySteps(): number {
-	return ancestrySteps;
-}
 
 /**
  * State few jobs need, kept out of the job object to keep it small: the handler list's ends
@@ -119,19 +113,10 @@ export class JobSupport
 	 */
 	protected resultValue: unknown = undefined;
 	declare protected rare: RareState | null;
-	/** The number of ancestors while attached (0 for a root), for {@link isAncestorOrSelf}. */
-	private depth: number;
-	/**
-	 * An ancestor further up than the parent (Myers' skew-binary jump pointer), or null for a
-	 * root: any ancestor is reached in O(log depth) jumps. Set once, when attached.
-	 */
-	private jump: JobSupport | null;
 
 	constructor(active: boolean) {
 		super();
 		this.flags = active ? ACTIVE : NEW;
-		this.depth = 0;
-		this.jump = null;
 	}
 
 	// ---- context element ----------------------------------------------------------------
@@ -513,12 +498,6 @@ export class JobSupport
 		}
 		this.rareState().childCount++;
 		this.appendNode(child);
-		child.depth = this.depth + 1;
-		// Jump as far as the parent's jump goes when its two previous jumps were equal in length.
-		const j = this.jump;
-		const jj = j === null ? null : j.jump;
-		child.jump =
-			jj !== null && this.depth - j!.depth === j!.depth - jj.depth ? jj : this;
 		if (this.cause !== null) {
 			child.cancelImpl(this.childCancellationCause());
 		}
@@ -528,26 +507,6 @@ export class JobSupport
 		this.removeNode(child);
 		this.rare!.childCount--;
 		this.tryFinalize();
-	}
-
-	/**
-	 * Whether `target` is this job or one of its ancestors, in O(log depth) steps. Exact while
-	 * this job is unfinished: an unfinished job's ancestors are all attached (a parent finishes
-	 * only after its children), so the jump pointers set at attach time still lead up its chain.
-	 */
-	isAncestorOrSelf(target: JobSupport): boolean {
-		const level = target.depth;
-		let j: JobSupport = this;
-		let steps = 0;
-		while (j.depth > level) {
-			const up: JobSupport | null =
-				j.jump !== null && j.jump.depth >= level ? j.jump : j.parentJob;
-			if (up === null) break;
-			j = up;
-			steps++;
-		}
-		ancestrySteps = steps;
-		return j === target;
 	}
 
 	// ---- finishing ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import {
 	yieldNow,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
-import { lastAncestrySteps } from "../../src/job/job-support.js";
+import { lastAncestrySteps } from "../../src/job/ancestry.js";
 
 /** A chain root <- j1 <- ... of `n` plain jobs, each the child of the previous. */
 function chain(n: number): CompletableJob[] {
