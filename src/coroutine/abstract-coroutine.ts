@@ -8,6 +8,12 @@
  * coroutine is resumed by `resume(...)`, which hands the coroutine itself to its dispatcher as a
  * task: no closure and no promise per step.
  *
+ * Nesting costs no stack either: a scoping function's block starts, and its caller continues
+ * after it, through {@link handOff}, a trampoline in `run()`. The caller's step ends (it is
+ * suspended on the scope), `run()` runs the scope's first step next, before anything else, and
+ * when the scope's body ends in its own step the caller's step follows in the same loop. A
+ * million nested `coroutineScope`s run in one loop, one frame deep.
+ *
  * Invariants: `waiting` is non-null exactly while the coroutine is suspended; only a resume
  * naming the current `waiting` is accepted (a second or stale resume is ignored, so a cancelled
  * wait can never resume the coroutine twice); `body` holds the block before the first step, the
@@ -26,7 +32,10 @@ import {
 } from "../context/coroutine-context.js";
 import { handleCoroutineException } from "../context/coroutine-exception-handler.js";
 import { CoroutineName } from "../context/coroutine-name.js";
-import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
+import {
+	CoroutineDispatcher,
+	DISPATCH_TASK,
+} from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { Task } from "../dispatchers/task.js";
 import { runUnconfined } from "../dispatchers/unconfined.js";
@@ -36,6 +45,7 @@ import {
 	SUSPENDED,
 	type SuspendingCoroutine,
 	type Suspension,
+	takenByDelegation,
 } from "../intrinsics/instruction.js";
 import type { DisposableHandle } from "../job/disposable-handle.js";
 import { JobKey } from "../job/job-key.js";
@@ -44,6 +54,12 @@ import type { Block } from "./coroutine-scope.js";
 import { probes } from "./probes.js";
 
 let current: AbstractCoroutine<unknown> | null = null;
+/**
+ * The coroutine that `run()`'s loop steps next, in place. Set only at the end of a step (by an
+ * instruction that returns SUSPENDED, or by the body's end) and read as soon as that step returns:
+ * no other code runs in between, so one slot is enough, nested loops included.
+ */
+let handOff: AbstractCoroutine<unknown> | null = null;
 
 /** The coroutine whose step is running now, or null outside any step. */
 export function currentCoroutine(): AbstractCoroutine<unknown> | null {
@@ -54,16 +70,14 @@ const RESUME_FAILED = FIRST_SUBCLASS_FLAG;
 const RESUME_CANCELLABLE = FIRST_SUBCLASS_FLAG << 1;
 /** DEFAULT/LAZY starts are cancellable: a coroutine cancelled before its first step never runs. */
 const CANCELLABLE_START = FIRST_SUBCLASS_FLAG << 2;
-/** Started through the dispatcher's admission (limitedParallelism): report when the body ends. */
-const ADMITTED = FIRST_SUBCLASS_FLAG << 3;
 /** The body's own end is being recorded: a completion now happens "in its own frame". */
-const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 4;
+const FINISHING_BODY = FIRST_SUBCLASS_FLAG << 3;
 /** `ctx` holds the full context (the parent context plus this job), not the parent's. */
-const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 5;
+const CONTEXT_BUILT = FIRST_SUBCLASS_FLAG << 4;
 /** Created with CoroutineStart.LAZY (shown in the class name). */
-export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 6;
+export const LAZY_FLAG = FIRST_SUBCLASS_FLAG << 5;
 /** Suspended: `resultValue` holds the current wait (see `waiting`). */
-const WAITING = FIRST_SUBCLASS_FLAG << 7;
+const WAITING = FIRST_SUBCLASS_FLAG << 6;
 
 const creationStacks = new WeakMap<object, string | undefined>();
 
@@ -200,6 +214,16 @@ export abstract class AbstractCoroutine<T>
 		this.run();
 	}
 
+	/**
+	 * UNDISPATCHED from an instruction of the caller's step (scoping functions): the first step
+	 * runs as soon as the caller's step returns SUSPENDED, before anything else, in the same
+	 * `run()` loop (no stack per nesting level).
+	 */
+	startInPlaceNext(): void {
+		this.flags &= ~CANCELLABLE_START;
+		handOff = this as AbstractCoroutine<unknown>;
+	}
+
 	/** LAZY: the job is New; `start()` (or join/await) dispatches the first step. */
 	protected override onStart(): void {
 		this.startDispatched();
@@ -207,10 +231,7 @@ export abstract class AbstractCoroutine<T>
 
 	private dispatchFirstStep(): void {
 		const d = this.dispatcher;
-		if (d.admitsBodies) {
-			this.flags |= ADMITTED;
-			d.dispatchStart(this.ctx, this);
-		} else if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
+		if (d.isDispatchNeeded(this.ctx)) d[DISPATCH_TASK](this.ctx, this);
 		else runUnconfined(this);
 	}
 
@@ -221,13 +242,29 @@ export abstract class AbstractCoroutine<T>
 
 	// ---- stepping -----------------------------------------------------------------------
 
-	/** Task entry: the first step, or a resumption with what `resume` stored. */
+	/**
+	 * Task entry: the first step, or a resumption with what `resume` stored; then every coroutine
+	 * handed over in place by that step (a scope's block, a scope's caller), in a loop.
+	 */
 	run(): void {
-		const ac = this.asyncContext;
-		if (ac !== undefined && ac !== activeAsyncContext) {
-			runInAsyncContext(ac, runAgain, this, undefined);
-			return;
+		this.stepInContext();
+		let next = handOff;
+		while (next !== null) {
+			handOff = null;
+			next.stepInContext();
+			next = handOff;
 		}
+	}
+
+	/** One step, entered in the coroutine's async context unless that one is already active. */
+	private stepInContext(): void {
+		const ac = this.asyncContext;
+		if (ac === undefined || ac === activeAsyncContext) this.runStep();
+		else runInAsyncContext(ac, stepOf, this, undefined);
+	}
+
+	/** @internal One step of the body (called by {@link run}'s trampoline). */
+	runStep(): void {
 		const body = this.body;
 		if (body === null) return; // the body already ended (a stale task)
 		if (typeof body !== "function") {
@@ -300,7 +337,10 @@ export abstract class AbstractCoroutine<T>
 					break;
 				}
 				const instruction = r.value;
-				if (instruction instanceof Instruction) {
+				if (
+					instruction instanceof Instruction &&
+					takenByDelegation(instruction)
+				) {
 					try {
 						value = instruction.execute(this);
 						if (value === SUSPENDED) break;
@@ -330,10 +370,6 @@ export abstract class AbstractCoroutine<T>
 
 	private finishBody(failed: boolean, result: unknown): void {
 		this.body = null;
-		if ((this.flags & ADMITTED) !== 0) {
-			this.flags &= ~ADMITTED;
-			this.dispatcher.bodyFinished();
-		}
 		this.flags |= FINISHING_BODY;
 		try {
 			this.completeBody(failed, result);
@@ -360,15 +396,18 @@ export abstract class AbstractCoroutine<T>
 		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, cancellable);
 		const d = this.dispatcher;
-		if (d.isDispatchNeeded(this.ctx)) d.dispatchTask(this.ctx, this);
+		if (d.isDispatchNeeded(this.ctx)) d[DISPATCH_TASK](this.ctx, this);
 		else runUnconfined(this);
 	}
 
-	/** Resumes now, in the caller's frame, without a cancellation check (B1's "same frame"). */
+	/**
+	 * Resumes without a dispatch and without a cancellation check (B1's "same frame"): called at
+	 * the end of a scope's step, the caller's step follows at once in the same `run()` loop.
+	 */
 	resumeInPlace(s: Suspension, failed: boolean, value: unknown): void {
 		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
 		this.setResumption(failed, value, false);
-		this.run();
+		handOff = this as AbstractCoroutine<unknown>;
 	}
 
 	private setResumption(
@@ -413,9 +452,9 @@ export abstract class AbstractCoroutine<T>
 	}
 }
 
-/** `run` again, once in the coroutine's async context. */
-function runAgain(this: AbstractCoroutine<unknown>): void {
-	this.run();
+/** One step, called through the coroutine's async context. */
+function stepOf(this: AbstractCoroutine<unknown>): void {
+	this.runStep();
 }
 
 function iteratorOf<T>(body: unknown): Iterator<unknown, T, unknown> {
@@ -450,9 +489,10 @@ function badYield(value: unknown): TypeError {
 		);
 	}
 	if (
-		value !== null &&
-		typeof value === "object" &&
-		typeof (value as Iterator<unknown>).next === "function"
+		value instanceof Instruction ||
+		(value !== null &&
+			typeof value === "object" &&
+			typeof (value as Iterator<unknown>).next === "function")
 	) {
 		return new TypeError(
 			"A coroutine yielded a suspend function call: use `yield*` instead of `yield` (for example `yield* delay(100)`)",

@@ -6,6 +6,13 @@ import {
 import type { Task } from "./task.js";
 
 /**
+ * The runtime's hooks on a dispatcher, keyed by symbols that are not exported from the package:
+ * a user subclass cannot override them by accident by defining a method of the same name.
+ */
+export const DISPATCH_TASK: unique symbol = Symbol("kocoro.dispatchTask");
+export const YIELD_IN_PLACE: unique symbol = Symbol("kocoro.yieldInPlace");
+
+/**
  * Decides where and when coroutine steps run. `dispatch` must run `block` later, exactly once;
  * it must not run it in place (return `false` from `isDispatchNeeded` for that).
  *
@@ -35,41 +42,27 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 	}
 
 	/**
-	 * A view of this dispatcher on which at most `parallelism` coroutines run at a time: a
-	 * coroutine (or `withContext` block) started on the view waits, in order, until fewer than
-	 * `parallelism` others of the view are unfinished. `limitedParallelism(1, "db")` stands in
-	 * for Kotlin's `newSingleThreadContext("db")`.
+	 * A view of this dispatcher that runs at most `parallelism` of its tasks at a time, in its own
+	 * FIFO order (Kotlin's `limitedParallelism`). It bounds tasks, not coroutines: a coroutine of
+	 * the view that suspends holds no slot, so `withContext(db) { launch(...).join() }` never
+	 * deadlocks. On one thread every view runs one task at a time; `limitedParallelism(1, "db")`
+	 * stands in for Kotlin's `newSingleThreadContext("db")`. To bound how many whole blocks run
+	 * at once (a connection pool), use a `Semaphore` and `withPermit`, not a dispatcher.
 	 */
 	limitedParallelism(parallelism: number, name?: string): CoroutineDispatcher {
 		return new LimitedDispatcher(this, parallelism, name);
 	}
 
 	/** @internal Dispatches a task without allocating a closure where the dispatcher allows. */
-	dispatchTask(context: CoroutineContext, task: Task): void {
+	[DISPATCH_TASK](context: CoroutineContext, task: Task): void {
 		this.dispatch(context, () => task.run());
-	}
-
-	/**
-	 * @internal The first dispatch of a coroutine body on this dispatcher. A dispatcher that admits
-	 * bodies (limitedParallelism, see `admitsBodies`) is told that one ended by `bodyFinished`.
-	 */
-	dispatchStart(context: CoroutineContext, task: Task): void {
-		this.dispatchTask(context, task);
 	}
 
 	/**
 	 * @internal `yieldNow()` of `task`: true when the dispatcher lets it continue in place
 	 * because going to the tail of its queue would change nothing (nothing else is queued).
 	 */
-	yieldInPlace(_task: Task): boolean {
-		return false;
-	}
-
-	/** @internal A body started through `dispatchStart` has finished. */
-	bodyFinished(): void {}
-
-	/** @internal Whether bodies started here must report `bodyFinished`. */
-	get admitsBodies(): boolean {
+	[YIELD_IN_PLACE](_task: Task): boolean {
 		return false;
 	}
 
@@ -79,15 +72,17 @@ export abstract class CoroutineDispatcher extends AbstractCoroutineContextElemen
 }
 
 /**
- * `dispatcher.limitedParallelism(n)`: at most `n` coroutine bodies of this view are unfinished at
- * a time; a body started beyond that waits, in start order, for one of them to finish. Steps of
- * admitted bodies go straight to the underlying dispatcher. Clocks (virtual time) are inherited.
- *
- * @internal
+ * `dispatcher.limitedParallelism(n)` (Kotlin's `LimitedDispatcher`): the view's tasks wait in
+ * its own FIFO queue; up to `n` workers, each a task of the underlying dispatcher, take them one
+ * at a time (a worker runs one task per turn and goes back to the tail of the underlying queue,
+ * so the view shares it fairly). A suspended coroutine has no task queued: it takes no slot.
+ * Clocks (virtual time) are inherited.
  */
-export class LimitedDispatcher extends CoroutineDispatcher {
-	private running = 0;
-	private readonly waiting: { context: CoroutineContext; task: Task }[] = [];
+export class LimitedDispatcher extends CoroutineDispatcher implements Task {
+	private workers = 0;
+	/** Context, task, context, task, ... from `head` on (the contexts go to the base). */
+	private queue: unknown[] = [];
+	private head = 0;
 	readonly delayProvider: unknown;
 
 	constructor(
@@ -105,31 +100,56 @@ export class LimitedDispatcher extends CoroutineDispatcher {
 	}
 
 	dispatch(context: CoroutineContext, block: () => void): void {
-		this.base.dispatch(context, block);
+		this[DISPATCH_TASK](context, { run: block });
 	}
-	override dispatchTask(context: CoroutineContext, task: Task): void {
-		this.base.dispatchTask(context, task);
+	override [DISPATCH_TASK](context: CoroutineContext, task: Task): void {
+		this.queue.push(context, task);
+		if (this.workers < this.parallelism) {
+			this.workers++;
+			this.base[DISPATCH_TASK](context, this);
+		}
 	}
 	override isDispatchNeeded(context: CoroutineContext): boolean {
 		return this.base.isDispatchNeeded(context);
 	}
-	override get admitsBodies(): boolean {
-		return true;
-	}
-	override dispatchStart(context: CoroutineContext, task: Task): void {
-		if (this.running < this.parallelism) {
-			this.running++;
-			this.base.dispatchStart(context, task);
-		} else {
-			this.waiting.push({ context, task });
+
+	/** A worker's turn: the oldest task of the view, then back to the base's queue if more wait. */
+	run(): void {
+		const q = this.queue;
+		if (this.head >= q.length) {
+			// Another worker took the tasks this one was dispatched for.
+			this.retireWorker();
+			return;
+		}
+		const task = q[this.head + 1] as Task;
+		q[this.head] = undefined;
+		q[this.head + 1] = undefined;
+		this.head += 2;
+		try {
+			task.run();
+		} finally {
+			if (this.head >= 2048 && 2 * this.head >= q.length) {
+				// A view that never runs dry: drop the consumed half.
+				this.queue = q.slice(this.head);
+				this.head = 0;
+			}
+			if (this.head < this.queue.length) {
+				this.base[DISPATCH_TASK](
+					this.queue[this.head] as CoroutineContext,
+					this,
+				);
+			} else this.retireWorker();
 		}
 	}
-	override bodyFinished(): void {
-		if (this.base.admitsBodies) this.base.bodyFinished();
-		const next = this.waiting.shift();
-		if (next === undefined) this.running--;
-		else this.base.dispatchStart(next.context, next.task);
+
+	private retireWorker(): void {
+		this.workers--;
+		if (this.workers === 0 && this.head >= this.queue.length) {
+			this.queue = [];
+			this.head = 0;
+		}
 	}
+
 	override toString(): string {
 		return (
 			this.name ??

@@ -1,5 +1,9 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
-import { CoroutineDispatcher } from "./coroutine-dispatcher.js";
+import {
+	CoroutineDispatcher,
+	DISPATCH_TASK,
+	YIELD_IN_PLACE,
+} from "./coroutine-dispatcher.js";
 import { enqueue, tryContinueInPlace } from "./run-queue.js";
 import type { Task } from "./task.js";
 import { UnconfinedDispatcher } from "./unconfined.js";
@@ -8,10 +12,10 @@ class DefaultDispatcher extends CoroutineDispatcher {
 	dispatch(_context: CoroutineContext, block: () => void): void {
 		enqueue({ run: block });
 	}
-	override dispatchTask(_context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](_context: CoroutineContext, task: Task): void {
 		enqueue(task);
 	}
-	override yieldInPlace(task: Task): boolean {
+	override [YIELD_IN_PLACE](task: Task): boolean {
 		return tryContinueInPlace(task);
 	}
 	override toString(): string {

@@ -1,5 +1,5 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
-import { CoroutineDispatcher } from "./coroutine-dispatcher.js";
+import { CoroutineDispatcher, DISPATCH_TASK } from "./coroutine-dispatcher.js";
 import type { Task } from "./task.js";
 
 /**
@@ -14,7 +14,7 @@ export class UnconfinedDispatcher extends CoroutineDispatcher {
 	dispatch(_context: CoroutineContext, block: () => void): void {
 		runUnconfined({ run: block });
 	}
-	override dispatchTask(_context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](_context: CoroutineContext, task: Task): void {
 		runUnconfined(task);
 	}
 	override toString(): string {

@@ -1,6 +1,7 @@
 import { CompletableDeferred } from "../job/completable-deferred.js";
 import type { Deferred } from "../job/job.js";
 import { toRejection } from "./await-promise.js";
+import { PromiseWaiter, waitOn } from "./promise-waiters.js";
 
 /**
  * A {@link Deferred} completed with the outcome of `promise` (Kotlin/JS `Promise.asDeferred()`):
@@ -23,15 +24,20 @@ export function asDeferred<T>(promise: PromiseLike<T>): Deferred<T> {
 		);
 	}
 	const deferred = CompletableDeferred<T>();
-	const onReason = (reason: unknown): void => {
-		deferred.completeExceptionally(toRejection(reason));
-	};
-	try {
-		promise.then((value) => {
-			deferred.complete(value);
-		}, onReason);
-	} catch (e) {
-		onReason(e);
-	}
+	const waiter = new DeferredWaiter<T>(deferred);
+	waitOn(promise, waiter);
+	// Cancelled before the promise settles: leave the promise's waiters (nothing stays behind).
+	if (!deferred.isCompleted) deferred.invokeOnCompletion(() => waiter.remove());
 	return deferred;
+}
+
+/** A deferred completed by a promise it shares with other waiters (one reaction per promise). */
+class DeferredWaiter<T> extends PromiseWaiter {
+	constructor(private readonly deferred: CompletableDeferred<T>) {
+		super();
+	}
+	settle(failed: boolean, value: unknown): void {
+		if (failed) this.deferred.completeExceptionally(toRejection(value));
+		else this.deferred.complete(value as T);
+	}
 }

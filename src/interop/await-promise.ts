@@ -5,6 +5,7 @@ import {
 	type CancellableContinuation,
 	suspendCancellableCoroutineOn,
 } from "../intrinsics/suspend-cancellable-coroutine.js";
+import { PromiseWaiter, waitOn } from "./promise-waiters.js";
 
 /**
  * What a promise's `then` callbacks hold: the continuation while the coroutine waits, null once
@@ -21,7 +22,8 @@ interface ContinuationBox<T> {
  * coroutine-friendly `await`: Kotlin/JS's `Promise.await()`.
  *
  * Cancellation is prompt: a cancelled coroutine stops waiting at once (the promise itself goes
- * on; JavaScript cannot cancel it). To cancel the operation too, pass a function: it gets a fresh
+ * on; JavaScript cannot cancel it) and leaves nothing behind on the promise: however many
+ * coroutines wait on one promise, it holds one reaction, and a cancelled waiter is unlinked. To cancel the operation too, pass a function: it gets a fresh
  * `AbortSignal`, aborted with the `CancellationException` as reason when the coroutine is
  * cancelled. The function is not called at all when the coroutine is already cancelled.
  *
@@ -48,13 +50,22 @@ export function awaitPromise<T>(
 	return suspendCancellableCoroutineOn<T>(
 		"awaitPromise (a promise)",
 		(cont) => {
-			const box: ContinuationBox<T> = { cont };
-			cont.invokeOnCancellation(() => {
-				box.cont = null;
-			});
-			subscribe(promise, box);
+			const waiter = new ContinuationWaiter<T>(cont);
+			cont.invokeOnCancellation(() => waiter.remove());
+			waitOn(promise, waiter);
 		},
 	);
+}
+
+/** A coroutine waiting on a promise it shares with others (one reaction per promise). */
+class ContinuationWaiter<T> extends PromiseWaiter {
+	constructor(private readonly cont: CancellableContinuation<T>) {
+		super();
+	}
+	settle(failed: boolean, value: unknown): void {
+		if (failed) this.cont.resumeWithException(toRejection(value));
+		else this.cont.resume(value as T);
+	}
 }
 
 function awaitStarted<T>(

@@ -1,6 +1,6 @@
 import { checkBlock } from "../coroutine/coroutine.js";
 import { CancellationException } from "../errors/exceptions.js";
-import type { Suspend } from "../intrinsics/instruction.js";
+import { type Suspend, suspendOf } from "../intrinsics/instruction.js";
 import { Job } from "../job/job.js";
 import type { Block, CoroutineScope } from "../scope/coroutine-scope.js";
 import { coroutineScope } from "../scope/scoping-functions.js";
@@ -29,10 +29,8 @@ export function withAbortSignal<T>(
 			`withAbortSignal(signal, block): signal must be an AbortSignal, got ${signal === null ? "null" : typeof signal}`,
 		);
 	}
-	return runWithAbortSignal(
-		signal,
-		checkBlock<T>(block, "withAbortSignal(signal, block)"),
-	);
+	const body = checkBlock<T>(block, "withAbortSignal(signal, block)");
+	return suspendOf(() => runWithAbortSignal(signal, body)[Symbol.iterator]());
 }
 
 function* runWithAbortSignal<T>(

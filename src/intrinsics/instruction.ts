@@ -59,15 +59,27 @@ const doneResult: { value: unknown; done: true } = {
 };
 
 /**
+ * The instruction whose `next()` last handed itself over: set by `yield*` delegation, cleared by
+ * the runner as it takes the instruction. An instruction the runner receives without it was
+ * yielded with a plain `yield` (see {@link takenByDelegation}).
+ */
+let handed: Instruction | null = null;
+
+/**
  * A value a coroutine yields to the runtime: the only thing `yield*` of a kocoro suspend function
  * ever hands to the runner. It is its own one-step iterator, so `yield* instruction` yields it
  * once and evaluates to whatever the runner sends back (or throws what the runner throws in).
- * Users never create or yield instructions directly.
+ * Each `yield*` starts the iteration again (`[Symbol.iterator]()` rewinds it), so a stored
+ * instruction performs its operation again every time: its per-wait state lives in the wait
+ * objects it creates, never in the instruction. Users never create or yield instructions directly.
  */
 export abstract class Instruction<T = unknown> {
 	private yielded = false;
 
 	[Symbol.iterator](): Iterator<Instruction, T, unknown> {
+		// `yield*` calls this and then next() at once: nothing else runs in between, so two
+		// coroutines delegating to the same stored instruction do not disturb each other.
+		this.yielded = false;
 		return this as unknown as Iterator<Instruction, T, unknown>;
 	}
 	next(value?: unknown): IteratorResult<Instruction, T> {
@@ -75,6 +87,7 @@ export abstract class Instruction<T = unknown> {
 		// no allocation per step.
 		if (!this.yielded) {
 			this.yielded = true;
+			handed = this;
 			yieldResult.value = this;
 			return yieldResult as IteratorYieldResult<Instruction>;
 		}
@@ -96,7 +109,33 @@ export abstract class Instruction<T = unknown> {
 	abstract execute(co: SuspendingCoroutine): unknown;
 }
 
-/** A suspend function returning `T`: any iterable whose iterator yields kocoro instructions. */
+/**
+ * Whether the runner got `instruction` through `yield*` (its `next()` handed it over just now),
+ * not through a plain `yield instruction`; resets the record for the next step.
+ */
+export function takenByDelegation(instruction: Instruction): boolean {
+	const ok = handed === instruction;
+	handed = null;
+	return ok;
+}
+
+/**
+ * A suspend function returning `T`: any iterable whose iterator yields kocoro instructions.
+ *
+ * Every `yield*` of a `Suspend` value that kocoro returns performs the operation again, as
+ * calling a Kotlin suspend function twice would: `const d = delay(50); yield* d; yield* d;`
+ * waits 100 ms, and a stored `job.join()`, `awaitPromise(p)` or `coroutineScope(block)` can be
+ * run as often as needed. A generator object (what calling your own `function*` returns) is
+ * JavaScript's and runs once: a second `yield*` of it returns `undefined` at once; call the
+ * function again instead.
+ */
 export interface Suspend<T> {
 	[Symbol.iterator](): Iterator<Instruction, T, unknown>;
+}
+
+/** A {@link Suspend} that runs a fresh generator from `start` on every `yield*`. */
+export function suspendOf<T>(
+	start: () => Iterator<Instruction, T, unknown>,
+): Suspend<T> {
+	return { [Symbol.iterator]: start };
 }

@@ -1,3 +1,4 @@
+import { YIELD_IN_PLACE } from "../dispatchers/coroutine-dispatcher.js";
 import type { Task } from "../dispatchers/task.js";
 import { unconfinedHasQueuedWork } from "../dispatchers/unconfined.js";
 import type { CancellationException } from "../errors/exceptions.js";
@@ -30,7 +31,7 @@ class YieldInstruction extends Instruction<void> {
 			return undefined; // C12.3: nothing else to run
 		}
 		// Nothing else is queued: going to the tail and being dequeued at once is going on.
-		if (co.dispatcher.yieldInPlace(co as unknown as Task)) return undefined;
+		if (co.dispatcher[YIELD_IN_PLACE](co as unknown as Task)) return undefined;
 		co.waiting = queued;
 		co.resume(queued, false, undefined, true); // C12.2: to the tail of the queue
 		return SUSPENDED;

@@ -6,7 +6,9 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
+import { isAncestorOrSelf } from "./ancestry.js";
 import { DisposableNode, type HandlerNode } from "./handler-list.js";
+import type { Job } from "./job.js";
 
 /**
  * What `join` and `await` need of the job they wait for. `JobSupport` implements it; declared
@@ -28,22 +30,19 @@ export interface WaitTarget {
 	failingCause(): Error | null;
 }
 
-/** Joining yourself or an ancestor can never finish: fail loudly instead of hanging. */
+/**
+ * Joining yourself or an ancestor can never finish: fail loudly instead of hanging. Checked only
+ * when about to suspend (the target is unfinished), in O(log depth) (jump pointers, not a walk).
+ */
 function checkNotSelfWait(
 	co: SuspendingCoroutine,
 	target: WaitTarget,
 	what: string,
 ): void {
-	for (
-		let j: unknown = co;
-		j !== null && j !== undefined;
-		j = (j as { parent?: unknown }).parent
-	) {
-		if (j === target) {
-			throw new IllegalStateException(
-				`${what} of ${target} from inside it (or one of its children) would wait forever`,
-			);
-		}
+	if (isAncestorOrSelf(co as unknown as Job, target as unknown as Job)) {
+		throw new IllegalStateException(
+			`${what} of ${target} from inside it (or one of its children) would wait forever`,
+		);
 	}
 }
 

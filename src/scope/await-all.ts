@@ -5,6 +5,7 @@ import {
 	type Suspend,
 	type SuspendingCoroutine,
 	type Suspension,
+	suspendOf,
 } from "../intrinsics/instruction.js";
 import { DisposableNode } from "../job/handler-list.js";
 import type { Deferred, Job } from "../job/job.js";
@@ -78,8 +79,11 @@ class AwaitAllInstruction extends Instruction<unknown[]> {
 			const failure = t.completionFailure();
 			if (failure !== null) throw failure;
 		}
+		// Kotlin suspends through suspendCancellableCoroutine even when every deferred is complete:
+		// a cancelled caller gets its CancellationException (a failure still comes first).
+		if (co.isCancelled && targets.length > 0)
+			throw co.getCancellationException();
 		if (pending === 0) return targets.map((t) => t.completedValue());
-		if (co.isCancelled) throw co.getCancellationException();
 		const wait = new AwaitAllWait(co, targets, pending);
 		co.waiting = wait;
 		for (const t of targets) {
@@ -94,22 +98,52 @@ class AwaitAllInstruction extends Instruction<unknown[]> {
 
 /**
  * Awaits all the deferreds and returns their values in order. Fails as soon as one of them
- * fails, with that failure, without waiting for the others (Kotlin's `awaitAll`).
+ * fails, with that failure, without waiting for the others (Kotlin's `awaitAll`). Takes the
+ * deferreds as arguments or as one array or iterable (Kotlin's `Collection<Deferred>.awaitAll()`).
+ * A cancelled caller gets its `CancellationException`, even when every deferred is complete.
  *
  * @example
  * const [user, posts] = yield* awaitAll(userD, postsD);
+ * const pages = yield* awaitAll(urls.map((u) => scope.async(function* () { return yield* load(u); })));
  */
 export function awaitAll<T extends readonly Deferred<unknown>[]>(
 	...deferreds: T
-): Suspend<AwaitedAll<T>> {
+): Suspend<AwaitedAll<T>>;
+export function awaitAll<T>(deferreds: Iterable<Deferred<T>>): Suspend<T[]>;
+export function awaitAll(...args: unknown[]): Suspend<unknown[]> {
 	return new AwaitAllInstruction(
-		deferreds.map((d) => checkJob(d, "awaitAll")),
-	) as unknown as Suspend<AwaitedAll<T>>;
+		listOf(args).map((d) => checkJob(d, "awaitAll")),
+	);
 }
 
-/** Joins every job in order (Kotlin's `joinAll`). Never throws for their outcome. */
-export function joinAll(...jobs: Job[]): Generator<Instruction, void, unknown> {
-	return joinEach(jobs.map((j) => checkJob(j, "joinAll")));
+/**
+ * Joins every job in order (Kotlin's `joinAll`), given as arguments or as one array or iterable.
+ * Never throws for their outcome.
+ *
+ * @example
+ * yield* joinAll(workers);
+ */
+export function joinAll(...jobs: Job[]): Suspend<void>;
+export function joinAll(jobs: Iterable<Job>): Suspend<void>;
+export function joinAll(...args: unknown[]): Suspend<void> {
+	const checked = listOf(args).map((j) => checkJob(j, "joinAll"));
+	return suspendOf(() => joinEach(checked));
+}
+
+/** The arguments, or the elements of a single array or iterable argument that is not a job. */
+function listOf(args: unknown[]): unknown[] {
+	if (args.length !== 1) return args;
+	const only = args[0];
+	if (Array.isArray(only)) return only;
+	if (
+		!(only instanceof JobSupport) &&
+		only !== null &&
+		typeof only === "object" &&
+		typeof (only as Iterable<unknown>)[Symbol.iterator] === "function"
+	) {
+		return [...(only as Iterable<unknown>)];
+	}
+	return args;
 }
 
 function* joinEach(
@@ -121,6 +155,6 @@ function* joinEach(
 function checkJob(job: unknown, where: string): JobSupport {
 	if (job instanceof JobSupport) return job;
 	throw new TypeError(
-		`${where}(...): expected a Job or Deferred created by kocoro, got ${job === null ? "null" : typeof job}${Array.isArray(job) ? ` (an array: spread it, ${where}(...list))` : ""}`,
+		`${where}(...): expected a Job or Deferred created by kocoro (as arguments or in one array), got ${job === null ? "null" : typeof job}${Array.isArray(job) ? ` (an array inside the list: pass one flat list, ${where}(list) or ${where}(...list))` : ""}`,
 	);
 }

@@ -42,20 +42,37 @@ class BlockingCoroutine<T> extends Coroutine<T> {
  * and every coroutine launched in it have finished (Kotlin's `runBlocking`, without blocking: Node
  * has one thread). A failure of any child fails it; its Promise rejects with the first failure.
  *
+ * Takes the context before or after the block: `runCoroutine(context, block)` (Kotlin's
+ * `runBlocking(context) { }` order) or `runCoroutine(block, context)`.
+ *
  * @example
  * const sum = await runCoroutine(function* () {
  *   const a = this.async(function* () { yield* delay(10); return 1; });
  *   return (yield* a.await()) + 1;
  * });
+ * const named = await runCoroutine(CoroutineName("main"), function* () { return 1; });
  */
 export function runCoroutine<T>(
 	block: Block<T>,
-	context: CoroutineContext = EmptyCoroutineContext,
+	context?: CoroutineContext,
+): Promise<T>;
+export function runCoroutine<T>(
+	context: CoroutineContext,
+	block: Block<T>,
+): Promise<T>;
+export function runCoroutine<T>(
+	first: Block<T> | CoroutineContext,
+	second?: CoroutineContext | Block<T>,
 ): Promise<T> {
-	const checked = checkBlock<T>(block, "runCoroutine");
+	const contextFirst = typeof first !== "function";
+	const where = contextFirst
+		? "runCoroutine(context, block)"
+		: "runCoroutine(block, context)";
+	const checked = checkBlock<T>(contextFirst ? second : first, "runCoroutine");
+	const context = contextFirst ? first : (second ?? EmptyCoroutineContext);
 	const parentContext = newCoroutineContext(
 		EmptyCoroutineContext,
-		checkContext(context, "runCoroutine(block, context)"),
+		checkContext(context, where),
 	);
 	return new Promise<T>((resolve, reject) => {
 		const co = new BlockingCoroutine<T>(

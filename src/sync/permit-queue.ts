@@ -12,6 +12,7 @@
  *   lost (Kotlin's `resume(value) { release() }`, the prompt cancellation guarantee).
  */
 import { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
+import { DISPATCH_TASK } from "../dispatchers/coroutine-dispatcher.js";
 import type { Task } from "../dispatchers/task.js";
 import { runUnconfined } from "../dispatchers/unconfined.js";
 import type { CancellationException } from "../errors/exceptions.js";
@@ -72,7 +73,7 @@ export class PermitWaiter
 		const co = this.co as AbstractCoroutine<unknown>;
 		const d = co.dispatcher;
 		const context = co.dispatchContext;
-		if (d.isDispatchNeeded(context)) d.dispatchTask(context, this);
+		if (d.isDispatchNeeded(context)) d[DISPATCH_TASK](context, this);
 		else runUnconfined(this);
 	}
 

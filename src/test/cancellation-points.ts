@@ -21,6 +21,7 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { AbstractCoroutine } from "../coroutine/abstract-coroutine.js";
 import { checkBlock } from "../coroutine/coroutine.js";
+import { DISPATCH_TASK } from "../dispatchers/coroutine-dispatcher.js";
 import type { Task } from "../dispatchers/task.js";
 import {
 	type CancellationException,
@@ -98,9 +99,9 @@ class CountingDispatcher extends TestDispatcher {
 		super(scheduler);
 	}
 	dispatch(context: CoroutineContext, block: () => void): void {
-		this.dispatchTask(context, { run: block });
+		this[DISPATCH_TASK](context, { run: block });
 	}
-	override dispatchTask(context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](context: CoroutineContext, task: Task): void {
 		const k = ++this.count;
 		if (k !== this.injectAt) {
 			this.scheduler.enqueue(task, context);

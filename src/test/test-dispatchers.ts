@@ -1,6 +1,9 @@
 import type { CoroutineContext } from "../context/coroutine-context.js";
 import { currentCoroutine } from "../coroutine/abstract-coroutine.js";
-import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
+import {
+	CoroutineDispatcher,
+	DISPATCH_TASK,
+} from "../dispatchers/coroutine-dispatcher.js";
 import type { RandomSource } from "../dispatchers/random-source.js";
 import type { Task } from "../dispatchers/task.js";
 import { runUnconfined } from "../dispatchers/unconfined.js";
@@ -29,7 +32,7 @@ class StandardTestDispatcherImpl extends TestDispatcher {
 	dispatch(context: CoroutineContext, block: () => void): void {
 		this.scheduler.enqueue({ run: block }, context);
 	}
-	override dispatchTask(context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](context: CoroutineContext, task: Task): void {
 		this.scheduler.enqueue(task, context);
 	}
 	override toString(): string {
@@ -44,7 +47,7 @@ class UnconfinedTestDispatcherImpl extends TestDispatcher {
 	dispatch(_context: CoroutineContext, block: () => void): void {
 		runUnconfined({ run: block });
 	}
-	override dispatchTask(_context: CoroutineContext, task: Task): void {
+	override [DISPATCH_TASK](_context: CoroutineContext, task: Task): void {
 		runUnconfined(task);
 	}
 	override toString(): string {

@@ -1,52 +1,63 @@
 import {
-	CompletableDeferred,
 	Dispatchers,
 	delay,
 	runCoroutine,
 	withContext,
 	yieldNow,
 } from "kocoro";
+import { runTest } from "kocoro/test";
 import { describe, expect, it } from "vitest";
 
 describe("limitedParallelism", () => {
-	it("runs at most n coroutines of the view at a time; the rest wait in order", async () => {
-		const view = Dispatchers.Default.limitedParallelism(2);
-		let running = 0;
-		let maxRunning = 0;
-		const started: number[] = [];
-		await runCoroutine(function* () {
-			for (let i = 1; i <= 6; i++) {
-				this.launch(view, function* () {
-					running++;
-					maxRunning = Math.max(maxRunning, running);
-					started.push(i);
-					yield* delay(5);
-					yield* yieldNow();
-					running--;
-				});
-			}
-		});
-		expect(maxRunning).toBe(2);
-		expect(started).toEqual([1, 2, 3, 4, 5, 6]);
-		expect(running).toBe(0);
-	});
-
-	it("limitedParallelism(1) serializes withContext blocks like a single thread", async () => {
+	it("withContext(db) { launch { delay(1) }.join() } on limitedParallelism(1) finishes: a suspended coroutine holds no slot", async () => {
 		const db = Dispatchers.Default.limitedParallelism(1, "db");
 		const log: string[] = [];
-		await runCoroutine(function* () {
+		await runTest(function* () {
+			const r = yield* withContext(db, function* () {
+				const child = this.launch(function* () {
+					yield* delay(1);
+					log.push("child");
+				});
+				yield* child.join();
+				return "joined";
+			});
+			log.push(r);
+		});
+		expect(log).toEqual(["child", "joined"]);
+		expect(String(db)).toBe("db");
+	});
+
+	it("the view runs its tasks one at a time in its own FIFO order; bodies interleave at suspension points, as on one Kotlin thread", async () => {
+		const db = Dispatchers.Default.limitedParallelism(1);
+		const log: string[] = [];
+		await runTest(function* () {
 			for (const name of ["a", "b", "c"]) {
-				this.launch(function* () {
-					yield* withContext(db, function* () {
-						log.push(`${name} in`);
-						yield* delay(2);
-						log.push(`${name} out`);
-					});
+				this.launch(db, function* () {
+					log.push(`${name}1`);
+					yield* yieldNow();
+					log.push(`${name}2`);
 				});
 			}
 		});
-		expect(log).toEqual(["a in", "a out", "b in", "b out", "c in", "c out"]);
-		expect(String(db)).toBe("db");
+		expect(log).toEqual(["a1", "b1", "c1", "a2", "b2", "c2"]);
+	});
+
+	it("limitedParallelism(2) bounds tasks, not coroutines: six suspended bodies of the view are all unfinished at once", async () => {
+		const view = Dispatchers.Default.limitedParallelism(2);
+		let unfinished = 0;
+		let most = 0;
+		await runTest(function* () {
+			for (let i = 0; i < 6; i++) {
+				this.launch(view, function* () {
+					unfinished++;
+					most = Math.max(most, unfinished);
+					yield* delay(5);
+					unfinished--;
+				});
+			}
+		});
+		expect(most).toBe(6);
+		expect(unfinished).toBe(0);
 	});
 
 	it("a nested withContext on the same view does not deadlock", async () => {
@@ -62,14 +73,12 @@ describe("limitedParallelism", () => {
 		expect(r).toBe("inner");
 	});
 
-	it("a cancelled waiter gives its turn to the next one", async () => {
+	it("a coroutine of the view cancelled before its first step never runs; the next task runs", async () => {
 		const view = Dispatchers.Default.limitedParallelism(1);
-		const gate = CompletableDeferred<void>();
 		const log: string[] = [];
-		await runCoroutine(function* () {
+		await runTest(function* () {
 			this.launch(view, function* () {
 				log.push("first");
-				yield* gate.await();
 			});
 			const second = this.launch(view, function* () {
 				log.push("second (never)");
@@ -77,11 +86,23 @@ describe("limitedParallelism", () => {
 			this.launch(view, function* () {
 				log.push("third");
 			});
-			yield* yieldNow();
 			second.cancel();
-			gate.complete();
 		});
 		expect(log).toEqual(["first", "third"]);
+	});
+
+	it("a view that stays busy for thousands of tasks runs them all, in order", async () => {
+		const view = Dispatchers.Default.limitedParallelism(2);
+		const order: number[] = [];
+		await runTest(function* () {
+			for (let i = 0; i < 5_000; i++) {
+				this.launch(view, function* () {
+					yield* yieldNow();
+					order.push(i);
+				});
+			}
+		});
+		expect(order).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
 	});
 
 	it("rejects a parallelism that is not a positive integer", () => {

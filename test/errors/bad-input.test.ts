@@ -367,8 +367,8 @@ describe("other bad arguments name the argument and the fix", () => {
 				/expected a Job or Deferred created by kocoro/,
 			],
 			[
-				() => awaitAll([] as never),
-				/awaitAll\(\.\.\.\): expected a Job or Deferred created by kocoro, got object \(an array: spread it, awaitAll\(\.\.\.list\)\)/,
+				() => awaitAll([[]] as never),
+				/awaitAll\(\.\.\.\): expected a Job or Deferred created by kocoro \(as arguments or in one array\), got object \(an array inside the list: pass one flat list/,
 			],
 			[
 				() => scope.launch(block as never, block),
