@@ -410,6 +410,16 @@ export abstract class AbstractCoroutine<T>
 		handOff = this as AbstractCoroutine<unknown>;
 	}
 
+	/**
+	 * Resumes now, from a task of the run queue that is not this coroutine's own (a lock or permit
+	 * handed over: its task resumes the waiter): the step runs in this frame, through {@link run}.
+	 */
+	resumeFromTask(s: Suspension, failed: boolean, value: unknown): void {
+		if ((this.flags & WAITING) === 0 || this.resultValue !== s) return;
+		this.setResumption(failed, value, false);
+		this.run();
+	}
+
 	private setResumption(
 		failed: boolean,
 		value: unknown,

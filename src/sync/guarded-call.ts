@@ -24,10 +24,6 @@ const doneResult: { value: unknown; done: true } = {
 	value: undefined,
 	done: true,
 };
-const yieldResult: { value: Instruction | undefined; done: false } = {
-	value: undefined,
-	done: false,
-};
 
 function done<R>(value: R): IteratorReturnResult<R> {
 	doneResult.value = value;
@@ -57,8 +53,12 @@ export class GuardedCall<R>
 		if (state === START) {
 			if (!this.guard.tryTake(this.owner)) {
 				this.state = WAITING;
-				yieldResult.value = new PermitWaiter(this.guard, this.owner);
-				return yieldResult as IteratorYieldResult<Instruction>;
+				// Handed over through the instruction's own next(), as `yield*` would: the runner
+				// takes an instruction only that way (a plain `yield` of one is a TypeError).
+				return new PermitWaiter(
+					this.guard,
+					this.owner,
+				).next() as IteratorYieldResult<Instruction>;
 			}
 			return this.runAction();
 		}

@@ -83,7 +83,7 @@ export class PermitWaiter
 		this.state = RESUMED;
 		const co = this.co as AbstractCoroutine<unknown>;
 		this.co = null;
-		co.resumeInPlace(this, false, undefined);
+		co.resumeFromTask(this, false, undefined);
 	}
 
 	cancelWait(co: SuspendingCoroutine, cause: CancellationException): void {
