@@ -146,7 +146,7 @@ describe("the tarball", () => {
 	it("is marked side-effect free, and its engines say what CI tests", () => {
 		const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 		expect(pkg.sideEffects).toBe(false);
-		expect(pkg.engines).toEqual({ node: ">=20" });
+		expect(pkg.engines).toEqual({ node: ">=20.16" });
 		expect(pkg.license).toBe("MIT");
 	});
 });
