@@ -366,10 +366,12 @@ export abstract class Flow<T> implements FlowSource<T> {
 	}
 	/** Drops a value equal (`eq`, by default `Object.is`) to the previous one. */
 	distinctUntilChanged(eq: (a: T, b: T) => boolean = Object.is): Flow<T> {
+		checkPlainFn(eq, "Flow.distinctUntilChanged(areEquivalent)");
 		return wrap(distinctUntilChangedBy(this, identity, eq));
 	}
 	/** Drops a value whose key equals the previous value's key (`Object.is`). */
 	distinctUntilChangedBy<K>(keySelector: (value: T) => K): Flow<T> {
+		checkPlainFn(keySelector, "Flow.distinctUntilChangedBy(keySelector)");
 		return wrap(distinctUntilChangedBy(this, keySelector, Object.is));
 	}
 	/** Emits `initial`, then each accumulation (kotlinx's `runningFold`). */
@@ -699,6 +701,18 @@ class SourceFlow<T> extends Flow<T> {
 
 function wrap<T>(source: FlowSource<T>): Flow<T> {
 	return new SourceFlow(source);
+}
+
+const GeneratorFunction = function* () {}.constructor;
+
+/** A callback that cannot suspend (a key or an equality): a plain, synchronous function. */
+function checkPlainFn(fn: unknown, where: string): void {
+	checkSuspendFn(fn, where);
+	if ((fn as () => unknown).constructor === GeneratorFunction) {
+		throw new TypeError(
+			`${where}: the callback must be a plain function returning its result; a generator function's result would be compared as a generator`,
+		);
+	}
 }
 
 function checkScope(scope: unknown, where: string): void {

@@ -213,6 +213,7 @@ const KOTLIN_TEXTS: Case[] = [
 		call: "sample",
 		args: { time: (t) => flowOf(1).sample(t as Any) },
 	},
+	{ call: "chunked", args: { count: (n) => flowOf(1).chunked(n as Any) } },
 ];
 
 const CASES: Case[] = [
@@ -340,6 +341,17 @@ const CASES: Case[] = [
 	{
 		call: "flatMapConcat",
 		args: { block: (b) => flowOf(1).flatMapConcat(b as Any) },
+	},
+	{ call: "timeout", args: { time: (t) => flowOf(1).timeout(t as Any) } },
+	{ call: "zip", args: { block: (b) => flowOf(1).zip(flowOf(2), b as Any) } },
+	{ call: "scan", args: { block: (b) => flowOf(1).scan(0, b as Any) } },
+	{
+		call: "distinctUntilChangedBy",
+		args: { block: (b) => flowOf(1).distinctUntilChangedBy(b as Any) },
+	},
+	{
+		call: "distinctUntilChanged",
+		args: { callback: (c) => flowOf(1).distinctUntilChanged(c as Any) },
 	},
 	{ call: "mapLatest", args: { block: (b) => flowOf(1).mapLatest(b as Any) } },
 	{
@@ -520,6 +532,15 @@ describe("bad arguments (K4)", () => {
 			}
 		}
 		expect(missing).toEqual([]);
+	});
+
+	it("a key selector or an equality cannot be a generator function: it cannot suspend", () => {
+		expect(() => flowOf(1).distinctUntilChangedBy(gen as Any)).toThrow(
+			"Flow.distinctUntilChangedBy(keySelector): the callback must be a plain function",
+		);
+		expect(() => flowOf(1).distinctUntilChanged(gen as Any)).toThrow(
+			"Flow.distinctUntilChanged(areEquivalent): the callback must be a plain function",
+		);
 	});
 
 	for (const c of KOTLIN_TEXTS) {
