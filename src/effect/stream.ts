@@ -1,5 +1,5 @@
 import { Stream } from "effect";
-import { asFlow, type Flow } from "../index.js";
+import { asFlow, Flow } from "../index.js";
 
 /**
  * An Effect `Stream` as a cold flow: each collection runs the stream (`Stream.toAsyncIterable`)
@@ -29,5 +29,10 @@ export function fromStream<A, E>(stream: Stream.Stream<A, E>): Flow<A> {
  * const values = yield* Stream.runCollect(toStream(flowOf(1, 2, 3)));
  */
 export function toStream<T>(flow: Flow<T>): Stream.Stream<T, unknown> {
+	if (!(flow instanceof Flow)) {
+		throw new TypeError(
+			`toStream(flow): expected a Flow, got ${flow === null ? "null" : typeof flow}`,
+		);
+	}
 	return Stream.fromAsyncIterable(flow.asAsyncIterable(), (e) => e);
 }

@@ -11,6 +11,7 @@ import { Channel } from "../channels/channel.js";
 import type { ReceiveChannel } from "../channels/channel-types.js";
 import {
 	type CoroutineContext,
+	checkContext,
 	EmptyCoroutineContext,
 } from "../context/coroutine-context.js";
 import type { Suspend } from "../intrinsics/instruction.js";
@@ -128,6 +129,15 @@ export abstract class Flow<T> implements FlowSource<T> {
 				new terminal.ActionCollector(action, "Flow.collect"),
 			);
 		}
+		if (
+			action === null ||
+			typeof action !== "object" ||
+			typeof action.emit !== "function"
+		) {
+			throw new TypeError(
+				`Flow.collect(action): expected a function, a generator function or a FlowCollector, got ${action === null ? "null" : typeof action}`,
+			);
+		}
 		return this[collectTo](action);
 	}
 	/** `collect` with each value's index: `(index, value)`. */
@@ -204,6 +214,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 	}
 	/** Collects the flow in a new coroutine of `scope` (`scope.launch { collect() }`). */
 	launchIn(scope: CoroutineScope): Job {
+		checkScope(scope, "Flow.launchIn(scope)");
 		const source = this;
 		return scope.launch(function* () {
 			yield* source[collectTo](new terminal.NopCollector());
@@ -327,7 +338,11 @@ export abstract class Flow<T> implements FlowSource<T> {
 		retries = Number.POSITIVE_INFINITY,
 		p?: SuspendFn<[Error], boolean>,
 	): Flow<T> {
-		if (!(retries > 0)) {
+		if (
+			typeof retries !== "number" ||
+			!(retries > 0) ||
+			!(Number.isInteger(retries) || retries === Number.POSITIVE_INFINITY)
+		) {
 			throw new RangeError(
 				`Expected positive amount of retries, but had ${retries}`,
 			);
@@ -351,10 +366,12 @@ export abstract class Flow<T> implements FlowSource<T> {
 	}
 	/** Drops a value equal (`eq`, by default `Object.is`) to the previous one. */
 	distinctUntilChanged(eq: (a: T, b: T) => boolean = Object.is): Flow<T> {
+		checkPlainFn(eq, "Flow.distinctUntilChanged(areEquivalent)");
 		return wrap(distinctUntilChangedBy(this, identity, eq));
 	}
 	/** Drops a value whose key equals the previous value's key (`Object.is`). */
 	distinctUntilChangedBy<K>(keySelector: (value: T) => K): Flow<T> {
+		checkPlainFn(keySelector, "Flow.distinctUntilChangedBy(keySelector)");
 		return wrap(distinctUntilChangedBy(this, keySelector, Object.is));
 	}
 	/** Emits `initial`, then each accumulation (kotlinx's `runningFold`). */
@@ -416,6 +433,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 	 * channel. A Job in `context` is a TypeError.
 	 */
 	flowOn(context: CoroutineContext): Flow<T> {
+		checkContext(context, "Flow.flowOn(context)");
 		return wrap(flowOn(this, context));
 	}
 	/**
@@ -493,6 +511,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 	): Flow<R> {
 		const [concurrency, f] =
 			typeof a === "number" ? [a, b] : [DEFAULT_CONCURRENCY, a];
+		checkConcurrency(concurrency);
 		checkSuspendFn(f, "Flow.flatMapMerge(concurrency, transform)");
 		return this.map(f as SuspendFn<[T], Flow<R>>).flattenMerge(concurrency);
 	}
@@ -501,11 +520,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 		this: Flow<Flow<R>>,
 		concurrency: number = DEFAULT_CONCURRENCY,
 	): Flow<R> {
-		if (!(concurrency > 0)) {
-			throw new RangeError(
-				`Expected positive concurrency level, but had ${concurrency}`,
-			);
-		}
+		checkConcurrency(concurrency);
 		if (concurrency === 1) return this.flattenConcat();
 		return wrap(new MergeSource<R>(this, concurrency));
 	}
@@ -567,7 +582,9 @@ export abstract class Flow<T> implements FlowSource<T> {
 	}
 	/** Emits the latest value, if a new one came, every `periodMillis` ms. */
 	sample(periodMillis: number): Flow<T> {
-		return wrap(sample(this, periodMillis));
+		return wrap(
+			sample(this, checkTime(periodMillis, "Flow.sample(periodMillis)")),
+		);
 	}
 	/** Starts collecting in a new coroutine of `scope` that sends into the returned channel. */
 	produceIn(scope: CoroutineScope): ReceiveChannel<T> {
@@ -622,6 +639,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 		scope: CoroutineScope,
 		...rest: [SharingStarted, T] | []
 	): StateFlow<T> | Suspend<StateFlow<T>> {
+		checkScope(scope, "Flow.stateIn(scope, started, initialValue)");
 		if (rest.length === 0) return stateInAwaitOf(this, scope);
 		return stateIn(this, scope, rest[0], rest[1] as T);
 	}
@@ -683,6 +701,65 @@ class SourceFlow<T> extends Flow<T> {
 
 function wrap<T>(source: FlowSource<T>): Flow<T> {
 	return new SourceFlow(source);
+}
+
+const GeneratorFunction = function* () {}.constructor;
+
+/** A callback that cannot suspend (a key or an equality): a plain, synchronous function. */
+function checkPlainFn(fn: unknown, where: string): void {
+	checkSuspendFn(fn, where);
+	if ((fn as () => unknown).constructor === GeneratorFunction) {
+		throw new TypeError(
+			`${where}: the callback must be a plain function returning its result; a generator function's result would be compared as a generator`,
+		);
+	}
+}
+
+function checkScope(scope: unknown, where: string): void {
+	if (
+		scope === null ||
+		typeof scope !== "object" ||
+		typeof (scope as CoroutineScope).launch !== "function"
+	) {
+		throw new TypeError(
+			`${where}: scope must be a CoroutineScope (a coroutine's \`this\`, CoroutineScope(context) or GlobalScope), got ${scope === null ? "null" : typeof scope}`,
+		);
+	}
+}
+
+function checkFlows(flows: readonly unknown[], where: string): void {
+	for (const f of flows) {
+		if (!(f instanceof Flow)) {
+			throw new TypeError(
+				`${where}: each argument must be a Flow (flowOf(...), flow(function* () { ... }), asFlow(...)), got ${f === null ? "null" : typeof f}`,
+			);
+		}
+	}
+}
+
+function checkChannel(channel: unknown, where: string): void {
+	if (
+		channel === null ||
+		typeof channel !== "object" ||
+		typeof (channel as ReceiveChannel<unknown>).receiveCatching !== "function"
+	) {
+		throw new TypeError(
+			`${where}: expected a ReceiveChannel (Channel(...), produce(...)), got ${channel === null ? "null" : typeof channel}`,
+		);
+	}
+}
+
+/** kotlinx's `require(concurrency > 0)`, with its text; an integer, as Kotlin's `Int`. */
+function checkConcurrency(concurrency: unknown): void {
+	if (
+		typeof concurrency !== "number" ||
+		!Number.isInteger(concurrency) ||
+		concurrency <= 0
+	) {
+		throw new RangeError(
+			`Expected positive concurrency level, but had ${String(concurrency)}`,
+		);
+	}
 }
 
 /** The default `concurrency` of `flatMapMerge` and `flattenMerge`, as kotlinx's `DEFAULT_CONCURRENCY`. */
@@ -797,6 +874,7 @@ export function callbackFlow<T>(block: ProducerBlock<T>): Flow<T> {
  * yield* merge(clicks, keys).collect((e) => handle(e));
  */
 export function merge<T>(...flows: Flow<T>[]): Flow<T> {
+	checkFlows(flows, "merge(...flows)");
 	if (flows.length === 0) return emptyFlow();
 	if (flows.length === 1) return flows[0] as Flow<T>;
 	return wrap(new MergeAllSource<T>(flows));
@@ -819,6 +897,7 @@ export function combine(...args: unknown[]): Flow<unknown> {
 	const transform = args[args.length - 1];
 	checkSuspendFn(transform, "combine(...flows, transform)");
 	const flows = args.slice(0, -1) as Flow<unknown>[];
+	checkFlows(flows, "combine(...flows, transform)");
 	return wrap(combineSource(flows, transform as (...v: unknown[]) => unknown));
 }
 
@@ -833,6 +912,7 @@ export function combine(...args: unknown[]): Flow<unknown> {
  * const events = receiveAsFlow(channel).map(parse);
  */
 export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	checkChannel(channel, "receiveAsFlow(channel)");
 	return wrap(new ChannelAsFlowSource(channel, false));
 }
 
@@ -841,6 +921,7 @@ export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
  * second collection) and cancels the channel when the collection ends.
  */
 export function consumeAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
+	checkChannel(channel, "consumeAsFlow(channel)");
 	return wrap(new ChannelAsFlowSource(channel, true));
 }
 
@@ -1083,6 +1164,7 @@ function shareIn<T>(
 	started: SharingStarted,
 	replay: number,
 ): SharedFlow<T> {
+	checkScope(scope, "Flow.shareIn(scope, started, replay)");
 	checkStarted(started, "Flow.shareIn(scope, started, replay)");
 	if (!Number.isInteger(replay) || replay < 0) {
 		throw new RangeError(`replay cannot be negative, but was ${replay}`);

@@ -218,7 +218,7 @@ export function MutableSharedFlow<T>(
 		onBufferOverflow !== BufferOverflow.DROP_LATEST
 	) {
 		throw new TypeError(
-			`MutableSharedFlow: onBufferOverflow must be a BufferOverflow, got ${String(onBufferOverflow)}`,
+			`MutableSharedFlow(replay, extraBufferCapacity, onBufferOverflow): onBufferOverflow must be a BufferOverflow (SUSPEND, DROP_OLDEST, DROP_LATEST), got ${String(onBufferOverflow)}`,
 		);
 	}
 	if (r === 0 && extra === 0 && onBufferOverflow !== BufferOverflow.SUSPEND) {

@@ -64,12 +64,12 @@ export function checkSuspendFn(fn: unknown, where: string): void {
 	}
 	if (fn.constructor === AsyncGeneratorFunction) {
 		throw new TypeError(
-			`${where}: an async generator function cannot run inside a coroutine step; write a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${where}: an async generator function cannot run inside a coroutine step; write a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\` (the callback must not be async)`,
 		);
 	}
 	if (fn.constructor === AsyncFunction) {
 		throw new TypeError(
-			`${where}: an async function cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${where}: an async function cannot run inside a coroutine step; write a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\` (the callback must not be async)`,
 		);
 	}
 }

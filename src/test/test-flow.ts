@@ -26,6 +26,7 @@ import {
 	type CancellableContinuation,
 	suspendCancellableCoroutineOn,
 } from "../intrinsics/suspend-cancellable-coroutine.js";
+import { checkSuspendFn } from "../intrinsics/suspend-fn.js";
 import type { Job } from "../job/job.js";
 import { coroutineScope } from "../scope/scoping-functions.js";
 import { withTimeout } from "../scope/with-timeout.js";
@@ -310,8 +311,9 @@ export function testFlow<T>(
 			"testFlow(flow, block): block must be a generator function (`function* (t) { ... }`)",
 		);
 	}
+	checkSuspendFn(block, "testFlow(flow, block)");
 	const timeout = checkTime(
-		options.timeout ?? DEFAULT_TEST_FLOW_TIMEOUT,
+		options.timeout === undefined ? DEFAULT_TEST_FLOW_TIMEOUT : options.timeout,
 		"testFlow(options.timeout)",
 	);
 	return coroutineScope(function* (scope) {

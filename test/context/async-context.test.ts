@@ -1,16 +1,8 @@
-/**
- * Every coroutine runs in the AsyncLocalStorage context of the place its root was started, and
- * children in their parent's: two requests, each in its own `als.run`, interleave through the one
- * run queue and each sees only its own store at every step, after every kind of suspension, in
- * its children and in its completion handlers.
- */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
 	awaitPromise,
-	type Block,
 	type CoroutineContext,
 	CoroutineDispatcher,
 	CoroutineScope,
@@ -31,46 +23,17 @@ import {
 import { runTest } from "kocoro/test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { withHangGuard } from "../support/test-base.js";
+import {
+	als,
+	byRequest,
+	clearLog,
+	log,
+	own,
+	requests,
+	see,
+} from "./fixtures/requests.js";
 
-const als = new AsyncLocalStorage<string>();
-let log: string[] = [];
-
-beforeEach(() => {
-	log = [];
-});
-
-/** Records `label=<the store seen here>`. */
-function see(label: string): void {
-	log.push(`${label}=${als.getStore()}`);
-}
-
-/** What `see` records when each request `id` saw its own store at every label. */
-function own(ids: string[], labels: string[]): string[] {
-	return ids.flatMap((id) => labels.map((l) => `${id} ${l}=${id}`));
-}
-
-/** The log of each request (entries starting with its id), requests in `ids` order. */
-function byRequest(ids: string[]): string[] {
-	return ids.flatMap((id) => log.filter((l) => l.startsWith(`${id} `)));
-}
-
-/** Runs `block(id)` as a root coroutine inside `als.run(id)` for each id, all at once. */
-function requests(
-	ids: string[],
-	block: (id: string) => Block<void>,
-	context?: CoroutineContext,
-): Promise<void[]> {
-	return withHangGuard(
-		Promise.all(
-			ids.map((id) =>
-				als.run(id, () =>
-					runCoroutine(block(id), context ?? Dispatchers.Default),
-				),
-			),
-		),
-		"requests",
-	);
-}
+beforeEach(clearLog);
 
 describe("async context of coroutines (AsyncLocalStorage)", () => {
 	it("each request's coroutine sees its own store from its first step, across yieldNow, interleaved", async () => {

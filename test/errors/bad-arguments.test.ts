@@ -18,6 +18,7 @@ import {
 	coroutineScope,
 	Dispatchers,
 	delay,
+	flowOf,
 	GlobalScope,
 	Job,
 	joinAll,
@@ -81,6 +82,8 @@ const BAD = {
 	jobs: [42, "x", {}, null],
 	/** An options object. */
 	options: [42, "x"],
+	/** A source of values (an iterable, async iterable or stream), a flow or a channel. */
+	source: [42, null, undefined, {}, () => {}],
 } as const;
 
 type Kind = keyof typeof BAD;
@@ -133,6 +136,18 @@ const TAKES_ANYTHING: Record<string, string> = {
 	ClosedSendChannelException: "an Error subclass: any message, as Error",
 	IllegalArgumentException: "an Error subclass: any message, as Error",
 	NoSuchElementException: "an Error subclass: any message, as Error",
+	Flow: "an abstract class without constructor arguments",
+	AbstractFlow: "an abstract class without constructor arguments",
+	SharedFlow: "an abstract class without constructor arguments",
+	StateFlow: "an abstract class without constructor arguments",
+	DEFAULT_CONCURRENCY: "a number",
+	emptyFlow: "no arguments",
+	flowOf: "any values, as the values of the flow",
+	MutableStateFlow: "any value, as the initial value",
+	SharingCommand: "an enum object",
+	SharingStarted: "an object (its WhileSubscribed is below)",
+	DEFAULT_TEST_FLOW_TIMEOUT: "a number",
+	TurbineAssertionError: "an Error subclass built by testFlow",
 };
 
 /**
@@ -149,6 +164,56 @@ const KOTLIN_TEXTS: Case[] = [
 	},
 	{ call: "Semaphore", args: { count: (n) => f(core.Semaphore)(n) } },
 	{ call: "ticker", args: { time: (t) => f(core.ticker)(t) } },
+	{
+		call: "MutableSharedFlow",
+		// 0 is the default replay and buffer: -5 stands for it
+		args: {
+			count: (n) => f(core.MutableSharedFlow)(n === 0 ? -5 : n),
+		},
+	},
+	// Flow methods with kotlinx's require texts
+	{ call: "take", args: { count: (n) => flowOf(1).take(n as Any) } },
+	{
+		call: "drop",
+		args: { count: (n) => flowOf(1).drop(n === 0 ? -5 : (n as Any)) },
+	},
+	{
+		call: "buffer",
+		// 0 is RENDEZVOUS and -1 CONFLATED: -5 stands for them
+		args: {
+			count: (n) => flowOf(1).buffer(n === 0 || n === -1 ? -5 : (n as Any)),
+		},
+	},
+	{
+		call: "flatMapMerge",
+		args: {
+			count: (n) => flowOf(1).flatMapMerge(n as Any, (v) => flowOf(v)),
+		},
+	},
+	{
+		call: "retry",
+		args: { count: (n) => flowOf(1).retry(n === 0 ? -5 : (n as Any)) },
+	},
+	{
+		call: "shareIn",
+		args: {
+			count: (n) =>
+				flowOf(1).shareIn(
+					GlobalScope,
+					core.SharingStarted.Lazily,
+					n === 0 ? -5 : (n as Any),
+				),
+		},
+	},
+	{
+		call: "debounce",
+		args: { time: (t) => flowOf(1).debounce(t as Any) },
+	},
+	{
+		call: "sample",
+		args: { time: (t) => flowOf(1).sample(t as Any) },
+	},
+	{ call: "chunked", args: { count: (n) => flowOf(1).chunked(n as Any) } },
 ];
 
 const CASES: Case[] = [
@@ -231,6 +296,91 @@ const CASES: Case[] = [
 		call: "asContextElement",
 		args: { options: (s) => f(core.asContextElement)(s, 1) },
 	},
+	// flows
+	{ call: "flow", args: { block: (b) => f(core.flow)(b) } },
+	{ call: "channelFlow", args: { block: (b) => f(core.channelFlow)(b) } },
+	{ call: "callbackFlow", args: { block: (b) => f(core.callbackFlow)(b) } },
+	{
+		call: "combine",
+		args: {
+			block: (b) => f(core.combine)(flowOf(1), flowOf(2), b),
+			source: (s) => f(core.combine)(flowOf(1), s, ok),
+		},
+	},
+	{ call: "merge", args: { source: (s) => f(core.merge)(flowOf(1), s) } },
+	{ call: "asFlow", args: { source: (s) => f(core.asFlow)(s) } },
+	{ call: "receiveAsFlow", args: { source: (s) => f(core.receiveAsFlow)(s) } },
+	{ call: "consumeAsFlow", args: { source: (s) => f(core.consumeAsFlow)(s) } },
+	{ call: "FlowCollector", args: { block: (b) => f(core.FlowCollector)(b) } },
+	{
+		call: "MutableSharedFlow",
+		args: { string: (o) => f(core.MutableSharedFlow)(1, 0, o) },
+	},
+	{
+		call: "WhileSubscribed",
+		args: {
+			time: (t) => f(core.SharingStarted.WhileSubscribed)(t),
+		},
+	},
+	// Flow methods
+	{ call: "collect", args: { callback: (c) => flowOf(1).collect(c as Any) } },
+	{
+		call: "collectLatest",
+		args: { block: (b) => flowOf(1).collectLatest(b as Any) },
+	},
+	{ call: "map", args: { block: (b) => flowOf(1).map(b as Any) } },
+	{ call: "filter", args: { block: (b) => flowOf(1).filter(b as Any) } },
+	{ call: "onEach", args: { block: (b) => flowOf(1).onEach(b as Any) } },
+	{ call: "transform", args: { block: (b) => flowOf(1).transform(b as Any) } },
+	{ call: "fold", args: { block: (b) => flowOf(1).fold(0, b as Any) } },
+	{ call: "catch", args: { block: (b) => flowOf(1).catch(b as Any) } },
+	{
+		call: "flatMapMerge",
+		args: { block: (b) => flowOf(1).flatMapMerge(b as Any) },
+	},
+	{
+		call: "flatMapConcat",
+		args: { block: (b) => flowOf(1).flatMapConcat(b as Any) },
+	},
+	{ call: "timeout", args: { time: (t) => flowOf(1).timeout(t as Any) } },
+	{ call: "zip", args: { block: (b) => flowOf(1).zip(flowOf(2), b as Any) } },
+	{ call: "scan", args: { block: (b) => flowOf(1).scan(0, b as Any) } },
+	{
+		call: "distinctUntilChangedBy",
+		args: { block: (b) => flowOf(1).distinctUntilChangedBy(b as Any) },
+	},
+	{
+		call: "distinctUntilChanged",
+		args: { callback: (c) => flowOf(1).distinctUntilChanged(c as Any) },
+	},
+	{ call: "mapLatest", args: { block: (b) => flowOf(1).mapLatest(b as Any) } },
+	{
+		call: "retry",
+		args: { callback: (c) => flowOf(1).retry(3, c as Any) },
+	},
+	{
+		call: "flowOn",
+		args: { context: (c) => flowOf(1).flowOn(c as Any) },
+	},
+	{
+		call: "shareIn",
+		args: {
+			options: (s) => flowOf(1).shareIn(GlobalScope, s as Any),
+			context: (c) => flowOf(1).shareIn(c as Any, core.SharingStarted.Lazily),
+		},
+	},
+	{
+		call: "stateIn",
+		args: {
+			options: (s) => flowOf(1).stateIn(GlobalScope, s as Any, 0),
+			context: (c) =>
+				flowOf(1).stateIn(c as Any, core.SharingStarted.Lazily, 0),
+		},
+	},
+	{
+		call: "launchIn",
+		args: { context: (c) => flowOf(1).launchIn(c as Any) },
+	},
 	// jobs
 	{ call: "Job", args: { job: (j) => f(Job)(j) } },
 	{ call: "SupervisorJob", args: { job: (j) => f(SupervisorJob)(j) } },
@@ -305,10 +455,20 @@ const CASES: Case[] = [
 	},
 	// kocoro/test/arbitraries
 	{ call: "delays", args: { options: (o) => f(delays)(o) } },
+	{
+		call: "testFlow",
+		args: {
+			source: (s) => f(test.testFlow)(s, gen),
+			block: (b) => f(test.testFlow)(flowOf(1), b),
+			time: (t) => f(test.testFlow)(flowOf(1), gen, { timeout: t }),
+		},
+	},
 	{ call: "propertyRuns", args: { count: (n) => f(propertyRuns)(n) } },
 	// kocoro/effect
 	{ call: "fromEffect", args: { callback: (e) => f(fromEffect)(e) } },
 	{ call: "toEffect", args: { block: (b) => f(toEffect)(b) } },
+	{ call: "fromStream", args: { source: (s) => f(effect.fromStream)(s) } },
+	{ call: "toStream", args: { source: (s) => f(effect.toStream)(s) } },
 	// kocoro/debug
 	{
 		call: "jobToString",
@@ -372,6 +532,15 @@ describe("bad arguments (K4)", () => {
 			}
 		}
 		expect(missing).toEqual([]);
+	});
+
+	it("a key selector or an equality cannot be a generator function: it cannot suspend", () => {
+		expect(() => flowOf(1).distinctUntilChangedBy(gen as Any)).toThrow(
+			"Flow.distinctUntilChangedBy(keySelector): the callback must be a plain function",
+		);
+		expect(() => flowOf(1).distinctUntilChanged(gen as Any)).toThrow(
+			"Flow.distinctUntilChanged(areEquivalent): the callback must be a plain function",
+		);
 	});
 
 	for (const c of KOTLIN_TEXTS) {
