@@ -1,4 +1,10 @@
-import type { Job } from "./job.js";
+/**
+ * What the ancestry needs of a job: its parent while attached. Declared here, not imported from
+ * the job types, so that the job implementation can use this file without an import cycle.
+ */
+export interface TreeNode {
+	readonly parent: object | null;
+}
 
 /**
  * Where a job sits in its tree, computed on first need and kept beside the job (a WeakMap: no
@@ -15,17 +21,21 @@ interface Level {
 	readonly jump: Level | null;
 }
 
-const levels = new WeakMap<Job, Level>();
+const levels = new WeakMap<TreeNode, Level>();
 let ancestrySteps = 0;
 
-function levelOf(job: Job): Level {
+function levelOf(job: TreeNode): Level {
 	const known = levels.get(job);
 	if (known !== undefined) return known;
 	// Up to the first job with a level (or past the root), then levels from the top down: each
 	// job gets its level once, so the walks of a whole tree cost O(size) together.
-	const path: Job[] = [];
+	const path: TreeNode[] = [];
 	let above: Level | null = null;
-	for (let j: Job | null = job; j !== null; j = j.parent) {
+	for (
+		let j: TreeNode | null = job;
+		j !== null;
+		j = j.parent as TreeNode | null
+	) {
 		const level = levels.get(j);
 		if (level !== undefined) {
 			above = level;
@@ -57,7 +67,7 @@ function childLevel(parent: Level | null): Level {
  * Whether `target` is `job` itself or one of its ancestors, in O(log depth) steps (amortized:
  * the first query in a new part of a tree computes its levels once). `job` must be unfinished.
  */
-export function isAncestorOrSelf(job: Job, target: Job): boolean {
+export function isAncestorOrSelf(job: TreeNode, target: TreeNode): boolean {
 	const goal = levelOf(target);
 	let l = levelOf(job);
 	let steps = 0;

@@ -6,9 +6,8 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
-import { isAncestorOrSelf } from "./ancestry.js";
+import { isAncestorOrSelf, type TreeNode } from "./ancestry.js";
 import { DisposableNode, type HandlerNode } from "./handler-list.js";
-import type { Job } from "./job.js";
 
 /**
  * What `join` and `await` need of the job they wait for. `JobSupport` implements it; declared
@@ -39,7 +38,7 @@ function checkNotSelfWait(
 	target: WaitTarget,
 	what: string,
 ): void {
-	if (isAncestorOrSelf(co as unknown as Job, target as unknown as Job)) {
+	if (isAncestorOrSelf(co as unknown as TreeNode, target)) {
 		throw new IllegalStateException(
 			`${what} of ${target} from inside it (or one of its children) would wait forever`,
 		);
