@@ -64,11 +64,15 @@ export function runCoroutine<T>(
 	first: Block<T> | CoroutineContext,
 	second?: CoroutineContext | Block<T>,
 ): Promise<T> {
-	const contextFirst = typeof first !== "function";
+	// One argument is the block (whatever it is); of two, a non-function first is the context.
+	const contextFirst = typeof first !== "function" && second !== undefined;
 	const where = contextFirst
 		? "runCoroutine(context, block)"
 		: "runCoroutine(block, context)";
-	const checked = checkBlock<T>(contextFirst ? second : first, "runCoroutine");
+	const checked = checkBlock<T>(
+		contextFirst ? second : first,
+		contextFirst ? where : "runCoroutine",
+	);
 	const context = contextFirst ? first : (second ?? EmptyCoroutineContext);
 	const parentContext = newCoroutineContext(
 		EmptyCoroutineContext,

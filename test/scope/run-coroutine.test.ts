@@ -30,7 +30,10 @@ describe("runCoroutine takes the context before or after the block", () => {
 
 	it("a wrong argument in either order names the call", () => {
 		expect(() => runCoroutine(EmptyCoroutineContext, 5 as never)).toThrow(
-			/runCoroutine: the block must be a generator function/,
+			/runCoroutine\(context, block\): the block must be a generator function/,
+		);
+		expect(() => runCoroutine(5 as never)).toThrow(
+			/runCoroutine\(block\): the block must be a generator function .*got number/,
 		);
 		expect(() => runCoroutine(function* () {}, 5 as never)).toThrow(
 			/runCoroutine\(block, context\)/,
