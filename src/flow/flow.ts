@@ -113,7 +113,10 @@ type Predicate<T> = SuspendFn<[T], boolean>;
  * const sum = yield* flowOf(1, 2, 3).map((x) => x * 2).fold(0, (a, x) => a + x); // 12
  */
 export abstract class Flow<T> implements FlowSource<T> {
-	/** @internal The raw collect of the flow protocol. */
+	/**
+	 * The raw collect of the flow protocol ({@link FlowSource}): what `collect` and every operator
+	 * call. Hand-written flows extend {@link AbstractFlow}, whose `collectSafely` is checked.
+	 */
 	abstract [collectTo](collector: FlowCollector<T>): Suspend<void>;
 
 	/**

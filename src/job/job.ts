@@ -28,7 +28,7 @@ export type { CompletableJob, Deferred } from "./job-types.js";
  */
 export type Job = JobInterface;
 
-/** The parent given to `Job(parent)` & co.: null for none, NonCancellable or a foreign job. */
+/** @internal The parent given to `Job(parent)` & co.: null for none, NonCancellable or a foreign job. */
 export function checkParent(parent: unknown, where: string): JobSupport | null {
 	if (parent === undefined || parent === null) return null;
 	if (parent instanceof JobSupport) return parent;
