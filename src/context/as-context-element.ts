@@ -14,6 +14,12 @@ import {
 /**
  * What {@link asContextElement} needs of an `AsyncLocalStorage` (Node's, Bun's or Deno's
  * `node:async_hooks` one): a structural type, so kocoro's types do not depend on Node's.
+ *
+ * @example
+ * const storage: AsyncLocalStorageLike<string> = new AsyncLocalStorage<string>();
+ * scope.launch(asContextElement(storage, "req-42"), function* () {
+ *   storage.getStore(); // "req-42"
+ * });
  */
 export interface AsyncLocalStorageLike<T> {
 	getStore(): T | undefined;

@@ -16,12 +16,30 @@ export interface CoroutineContext {
 	[Symbol.iterator](): Iterator<CoroutineContextElement>;
 }
 
-/** One element of a context; it is also a context holding only itself. */
+/**
+ * One element of a context; it is also a context holding only itself.
+ *
+ * @example
+ * const element: CoroutineContextElement = CoroutineName("loader");
+ * element.key === CoroutineName.Key; // true
+ * element.get(CoroutineName.Key) === element; // true: an element is a context of itself
+ */
 export interface CoroutineContextElement extends CoroutineContext {
 	readonly key: CoroutineContextKey<unknown>;
 }
 
-/** The key of an element type; compared by identity. Give each element type one static key. */
+/**
+ * The key of an element type; compared by identity. Give each element type one static key.
+ *
+ * @example
+ * class TraceId extends AbstractCoroutineContextElement {
+ *   static readonly Key = new CoroutineContextKey<TraceId>("TraceId");
+ *   constructor(readonly value: string) { super(TraceId.Key); }
+ * }
+ * scope.launch(new TraceId("t-1"), function* () {
+ *   currentCoroutineContext().get(TraceId.Key)?.value; // "t-1"
+ * });
+ */
 export class CoroutineContextKey<E> {
 	declare private readonly _element?: E;
 	constructor(readonly name: string) {
@@ -88,7 +106,14 @@ class EmptyContext implements CoroutineContext {
 	}
 }
 
-/** The context with no elements. */
+/**
+ * The context with no elements.
+ *
+ * @example
+ * const ctx = EmptyCoroutineContext.plus(CoroutineName("loader"));
+ * ctx.get(CoroutineName.Key)?.name; // "loader"
+ * EmptyCoroutineContext.get(Job.Key); // undefined
+ */
 export const EmptyCoroutineContext: CoroutineContext = new EmptyContext();
 
 /** Two or more elements, at most one per key, in insertion order. */

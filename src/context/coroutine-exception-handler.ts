@@ -60,6 +60,11 @@ let defaultHandler: ((ctx: CoroutineContext, e: Error) => void) | null = null;
 /**
  * Replaces the global last resort for uncaught coroutine failures (`null` restores the default,
  * which rethrows the failure from a macrotask so the host reports it as an uncaught exception).
+ *
+ * @example
+ * setDefaultCoroutineExceptionHandler((ctx, e) => {
+ *   console.error(`${ctx.get(CoroutineName.Key)?.name ?? "a coroutine"} failed:`, e);
+ * });
  */
 export function setDefaultCoroutineExceptionHandler(
 	handler: ((ctx: CoroutineContext, e: Error) => void) | null,

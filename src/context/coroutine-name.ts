@@ -22,6 +22,11 @@ class CoroutineNameElement
 
 /**
  * Names a coroutine: `scope.launch(CoroutineName("loader"), function* () { ... })`.
+ *
+ * @example
+ * scope.launch(CoroutineName("loader"), function* () {
+ *   currentCoroutineContext().get(CoroutineName.Key)?.name; // "loader"
+ * });
  */
 export function CoroutineName(name: string): CoroutineName {
 	if (typeof name !== "string") {

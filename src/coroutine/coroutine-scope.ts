@@ -9,6 +9,13 @@ import type { CoroutineStart } from "./coroutine-start.js";
 /**
  * The body of a coroutine: a generator function. Its scope is both `this` and the first argument,
  * so children can be launched with `this.launch(...)` or `scope.launch(...)`.
+ *
+ * @example
+ * const both: Block<number> = function* (scope) {
+ *   const a = scope.async(function* () { return yield* loadA(); });
+ *   return (yield* a.await()) + (yield* loadB());
+ * };
+ * const total = yield* coroutineScope(both);
  */
 export type Block<T> = (
 	this: CoroutineScope,

@@ -4,6 +4,12 @@
  * - `LAZY`: stay New until `start()`, `join()` or `await()`.
  * - `ATOMIC`: dispatch the body; it starts even if cancelled meanwhile (its first suspension throws).
  * - `UNDISPATCHED`: run the body now, in the caller's frame, until its first suspension.
+ *
+ * @example
+ * const job = scope.launch(EmptyCoroutineContext, CoroutineStart.LAZY, function* () {
+ *   yield* work();
+ * });
+ * job.start(); // the body is dispatched only now (join() would start it too)
  */
 export enum CoroutineStart {
 	DEFAULT = "DEFAULT",

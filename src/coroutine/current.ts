@@ -21,12 +21,28 @@ function requireCurrent(
 /**
  * Whether the running coroutine is still active: false once it is cancelled. For CPU-bound
  * loops that do not suspend: `while (isActive()) { ... }`.
+ *
+ * @example
+ * scope.launch(function* () {
+ *   while (isActive()) {
+ *     render(Date.now());
+ *     yield* delay(1_000);
+ *   }
+ * });
  */
 export function isActive(): boolean {
 	return requireCurrent("isActive()", "scope.isActive / job.isActive").isActive;
 }
 
-/** Throws the running coroutine's CancellationException if it is no longer active (C7). */
+/**
+ * Throws the running coroutine's CancellationException if it is no longer active (C7).
+ *
+ * @example
+ * for (const item of items) {
+ *   ensureActive(); // throws here once the coroutine is cancelled
+ *   render(item);
+ * }
+ */
 export function ensureActive(): void {
 	requireCurrent(
 		"ensureActive()",
@@ -34,7 +50,15 @@ export function ensureActive(): void {
 	).ensureActive();
 }
 
-/** The context of the running coroutine: `currentCoroutineContext().get(CoroutineName.Key)`. */
+/**
+ * The context of the running coroutine: `currentCoroutineContext().get(CoroutineName.Key)`.
+ *
+ * @example
+ * function log(message: string): void {
+ *   const name = currentCoroutineContext().get(CoroutineName.Key)?.name ?? "coroutine";
+ *   console.log(`[${name}] ${message}`);
+ * }
+ */
 export function currentCoroutineContext(): CoroutineContext {
 	return requireCurrent("currentCoroutineContext()", "scope.coroutineContext")
 		.context;

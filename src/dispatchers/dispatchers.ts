@@ -31,6 +31,10 @@ const Default: CoroutineDispatcher = new DefaultDispatcher();
  * - `Unconfined`: runs a resumed coroutine in place; nested resumptions queue instead of nesting.
  * - `Main`, `IO`: aliases of `Default` (Node has one JavaScript thread; blocking I/O is not a thing
  *   here, and the event loop is the main thread). Kept so ported Kotlin code compiles unchanged.
+ *
+ * @example
+ * const data = yield* withContext(Dispatchers.IO, function* () { return yield* loadData(); });
+ * scope.launch(Dispatchers.Unconfined, function* () { render(data); });
  */
 export const Dispatchers: {
 	readonly Default: CoroutineDispatcher;

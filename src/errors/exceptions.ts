@@ -9,6 +9,14 @@
  *
  * DO NOT swallow it in a `catch` that then suspends again: the next suspension point throws it again.
  * Rethrow it, or check `e instanceof CancellationException` first.
+ *
+ * @example
+ * try {
+ *   yield* work();
+ * } catch (e) {
+ *   if (e instanceof CancellationException) throw e; // let cancellation through
+ *   console.error("work failed:", e);
+ * }
  */
 export class CancellationException extends Error {
 	constructor(message?: string, options?: { cause?: unknown }) {
@@ -20,6 +28,12 @@ setName(CancellationException);
 /**
  * The cancellation exception of a job: what `job.cancel()` uses when no cause is given, and what a
  * child sees when its parent failed. `job` is the job that was cancelled.
+ *
+ * @example
+ * const job = scope.launch(function* () { yield* awaitCancellation(); });
+ * job.cancel();
+ * const e = job.getCancellationException();
+ * e instanceof JobCancellationException && e.job === job; // true
  */
 export class JobCancellationException extends CancellationException {
 	readonly job: object | null;
@@ -33,11 +47,30 @@ setName(JobCancellationException);
 /**
  * Thrown by `withTimeout` when its time is up. It is a {@link CancellationException}: uncaught, it
  * leaves the calling coroutine cancelled rather than failed.
+ *
+ * @example
+ * try {
+ *   yield* withTimeout(1_000, function* () { yield* work(); });
+ * } catch (e) {
+ *   if (!(e instanceof TimeoutCancellationException)) throw e;
+ *   console.log("gave up after a second");
+ * }
  */
 export class TimeoutCancellationException extends CancellationException {}
 setName(TimeoutCancellationException);
 
-/** Wraps an exception thrown by a completion handler; the other handlers still run. */
+/**
+ * Wraps an exception thrown by a completion handler; the other handlers still run.
+ *
+ * @example
+ * const job = Job();
+ * job.invokeOnCompletion(() => { throw new Error("oops"); });
+ * try {
+ *   job.complete();
+ * } catch (e) {
+ *   if (e instanceof CompletionHandlerException) console.log(e.cause); // Error: oops
+ * }
+ */
 export class CompletionHandlerException extends Error {
 	constructor(message: string, cause: unknown) {
 		super(message, { cause });
@@ -45,7 +78,17 @@ export class CompletionHandlerException extends Error {
 }
 setName(CompletionHandlerException);
 
-/** A call made in a state that does not allow it (resuming twice, completing twice, ...). */
+/**
+ * A call made in a state that does not allow it (resuming twice, completing twice, ...).
+ *
+ * @example
+ * const d = scope.async(function* () { return yield* loadA(); });
+ * try {
+ *   d.getCompleted();
+ * } catch (e) {
+ *   if (e instanceof IllegalStateException) console.log("not completed yet");
+ * }
+ */
 export class IllegalStateException extends Error {}
 setName(IllegalStateException);
 

@@ -86,7 +86,19 @@ class AwaitCancellationInstruction extends Instruction<never> {
 	}
 }
 
-/** Suspends until the coroutine is cancelled, then throws its CancellationException. */
+/**
+ * Suspends until the coroutine is cancelled, then throws its CancellationException.
+ *
+ * @example
+ * scope.launch(function* () {
+ *   const server = yield* awaitPromise(startServer());
+ *   try {
+ *     yield* awaitCancellation(); // serve until cancelled
+ *   } finally {
+ *     yield* withContext(NonCancellable, function* () { yield* awaitPromise(server.close()); });
+ *   }
+ * });
+ */
 export function awaitCancellation(): Suspend<never> {
 	return new AwaitCancellationInstruction();
 }

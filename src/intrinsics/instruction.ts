@@ -72,6 +72,12 @@ let handed: Instruction | null = null;
  * Each `yield*` starts the iteration again (`[Symbol.iterator]()` rewinds it), so a stored
  * instruction performs its operation again every time: its per-wait state lives in the wait
  * objects it creates, never in the instruction. Users never create or yield instructions directly.
+ *
+ * @example
+ * // What the generator of a suspend function yields, when its type is spelled out:
+ * function* total(): Generator<Instruction, number, unknown> {
+ *   return (yield* loadA()) + (yield* loadB());
+ * }
  */
 export abstract class Instruction<T = unknown> {
 	private yielded = false;
@@ -128,6 +134,12 @@ export function takenByDelegation(instruction: Instruction): boolean {
  * run as often as needed. A generator object (what calling your own `function*` returns) is
  * JavaScript's and runs once: a second `yield*` of it returns `undefined` at once; call the
  * function again instead.
+ *
+ * @example
+ * function* total(): Suspend<number> {
+ *   return (yield* loadA()) + (yield* loadB());
+ * }
+ * const n = yield* total();
  */
 export interface Suspend<T> {
 	[Symbol.iterator](): Iterator<Instruction, T, unknown>;

@@ -16,6 +16,16 @@ import {
 /**
  * The continuation handed to `suspendCancellableCoroutine`'s body: resume it exactly once, from
  * a callback, a timer or another coroutine.
+ *
+ * @example
+ * function readText(path: string): Suspend<string> {
+ *   return suspendCancellableCoroutine((cont: CancellableContinuation<string>) => {
+ *     fs.readFile(path, "utf8", (err, text) => {
+ *       if (err) cont.resumeWithException(err);
+ *       else cont.resume(text);
+ *     });
+ *   });
+ * }
  */
 export interface CancellableContinuation<T> {
 	/** Resumes the coroutine with `value`. Ignored after cancellation; throws if already resumed. */

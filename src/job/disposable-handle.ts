@@ -1,4 +1,10 @@
-/** Undoes a registration (a completion handler, a timer). Disposing twice does nothing. */
+/**
+ * Undoes a registration (a completion handler, a timer). Disposing twice does nothing.
+ *
+ * @example
+ * const handle = job.invokeOnCompletion((cause) => console.log("done:", cause));
+ * handle.dispose(); // the handler will not run
+ */
 export interface DisposableHandle {
 	dispose(): void;
 	[Symbol.dispose](): void;

@@ -60,7 +60,15 @@ export interface Job extends CoroutineContextElement {
 	asAbortSignal(): AbortSignal;
 }
 
-/** A job completed by hand: `Job()`, `SupervisorJob()`. */
+/**
+ * A job completed by hand: `Job()`, `SupervisorJob()`.
+ *
+ * @example
+ * const parent: CompletableJob = Job();
+ * scope.launch(parent, function* () { yield* work(); });
+ * parent.complete(); // completes once the child is done
+ * yield* parent.join();
+ */
 export interface CompletableJob extends Job {
 	/** Completes (waiting for children); false if already completing or complete. */
 	complete(): boolean;
@@ -68,7 +76,13 @@ export interface CompletableJob extends Job {
 	completeExceptionally(exception: Error): boolean;
 }
 
-/** A job with a result: `async`'s handle. */
+/**
+ * A job with a result: `async`'s handle.
+ *
+ * @example
+ * const user: Deferred<User> = scope.async(function* () { return yield* loadUser(id); });
+ * render((yield* user.await()).name);
+ */
 export interface Deferred<T> extends Job {
 	/** The value; or rethrows the failure (or CancellationException) of this deferred. */
 	await(): Suspend<T>;

@@ -63,6 +63,11 @@ export namespace Job {
 /**
  * Like {@link Job}, but a child's failure cancels neither this job nor the other children: each
  * child handles its own failure (V1).
+ *
+ * @example
+ * const scope = CoroutineScope(SupervisorJob().plus(Dispatchers.Default));
+ * scope.launch(function* () { throw new Error("boom"); }); // fails alone, reported to the handler
+ * scope.launch(function* () { yield* work(); }); // keeps running
  */
 export function SupervisorJob(parent?: Job): CompletableJob {
 	return new SupervisorJobImpl(checkParent(parent, "SupervisorJob"));

@@ -11,7 +11,12 @@ import { DisposableNode } from "../job/handler-list.js";
 import type { Deferred, Job } from "../job/job.js";
 import { JobSupport } from "../job/job-support.js";
 
-/** The values of a tuple of deferreds. */
+/**
+ * The values of a tuple of deferreds.
+ *
+ * @example
+ * const [user, posts]: AwaitedAll<[Deferred<User>, Deferred<string[]>]> = yield* awaitAll(userD, postsD);
+ */
 export type AwaitedAll<T extends readonly Deferred<unknown>[]> = {
 	-readonly [K in keyof T]: T[K] extends Deferred<infer V> ? V : never;
 };
@@ -104,7 +109,7 @@ class AwaitAllInstruction extends Instruction<unknown[]> {
  *
  * @example
  * const [user, posts] = yield* awaitAll(userD, postsD);
- * const pages = yield* awaitAll(urls.map((u) => scope.async(function* () { return yield* load(u); })));
+ * const pages = yield* awaitAll(items.map((u) => scope.async(function* () { return yield* fetchPage(u); })));
  */
 export function awaitAll<T extends readonly Deferred<unknown>[]>(
 	...deferreds: T
@@ -121,6 +126,7 @@ export function awaitAll(...args: unknown[]): Suspend<unknown[]> {
  * Never throws for their outcome.
  *
  * @example
+ * const workers = items.map((item) => scope.launch(function* () { render(item); }));
  * yield* joinAll(workers);
  */
 export function joinAll(...jobs: Job[]): Suspend<void>;

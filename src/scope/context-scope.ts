@@ -65,6 +65,11 @@ class ContextScope implements CoroutineScope {
 /**
  * A scope for `context`, with a new `Job()` added when the context has none, so that
  * `scope.cancel()` cancels everything launched in it.
+ *
+ * @example
+ * const scope = CoroutineScope(CoroutineName("worker").plus(Dispatchers.Default));
+ * scope.launch(function* () { yield* work(); });
+ * scope.cancel(); // on shutdown: cancels everything launched in it
  */
 export function CoroutineScope(context: CoroutineContext): CoroutineScope {
 	const ctx = checkContext(context, "CoroutineScope(context)");
@@ -74,7 +79,14 @@ export function CoroutineScope(context: CoroutineContext): CoroutineScope {
 	);
 }
 
-/** A scope for UI-style code: `SupervisorJob() + Dispatchers.Main`. */
+/**
+ * A scope for UI-style code: `SupervisorJob() + Dispatchers.Main`.
+ *
+ * @example
+ * const ui = MainScope();
+ * ui.launch(function* () { render(yield* loadData()); });
+ * ui.cancel(); // when the view goes away
+ */
 export function MainScope(): CoroutineScope {
 	return new ContextScope(SupervisorJob().plus(Dispatchers.Main), "MainScope");
 }
@@ -82,6 +94,9 @@ export function MainScope(): CoroutineScope {
 /**
  * A scope with no job: coroutines launched in it are roots that nothing cancels or awaits.
  * Delicate, as in Kotlin: prefer a scope you can cancel.
+ *
+ * @example
+ * GlobalScope.launch(function* () { yield* flushLogs(); }); // nothing cancels it or waits for it
  */
 export const GlobalScope: CoroutineScope = new ContextScope(
 	EmptyCoroutineContext,

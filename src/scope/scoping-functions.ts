@@ -157,6 +157,12 @@ export function coroutineScope<T>(block: Block<T>): Suspend<T> {
 /**
  * Like {@link coroutineScope}, but a child's failure cancels neither the scope nor the other
  * children (V1): each child handles its own failure. The block's own failure still cancels all.
+ *
+ * @example
+ * yield* supervisorScope(function* () {
+ *   this.launch(function* () { throw new Error("one failed"); }); // reported; the other goes on
+ *   this.launch(function* () { yield* work(); });
+ * });
  */
 export function supervisorScope<T>(block: Block<T>): Suspend<T> {
 	return new CoroutineScopeInstruction(

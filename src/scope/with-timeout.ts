@@ -129,7 +129,13 @@ export function withTimeout<T>(
 	) as Suspend<T>;
 }
 
-/** Like {@link withTimeout}, but returns null when its own time limit passes (T3). */
+/**
+ * Like {@link withTimeout}, but returns null when its own time limit passes (T3).
+ *
+ * @example
+ * const page = yield* withTimeoutOrNull(5_000, function* () { return yield* fetchPage(url); });
+ * if (page === null) console.log("timed out");
+ */
 export function withTimeoutOrNull<T>(
 	timeMillis: number,
 	block: Block<T>,

@@ -21,7 +21,13 @@ import fc from "fast-check";
 import type { CancellationPointMode } from "./cancellation-points.js";
 import { checkOptions } from "./check-options.js";
 
-/** Seeds for `runTest(block, { seed })`: any 32-bit unsigned integer. */
+/**
+ * Seeds for `runTest(block, { seed })`: any 32-bit unsigned integer.
+ *
+ * @example
+ * it("passes in any order of simultaneous tasks", () =>
+ *   fc.assert(fc.asyncProperty(seeds(), (seed) => runTest(function* () { yield* work(); }, { seed }))));
+ */
 export function seeds(): fc.Arbitrary<number> {
 	return fc.integer({ min: 0, max: 0xffffffff });
 }
@@ -29,6 +35,13 @@ export function seeds(): fc.Arbitrary<number> {
 /**
  * Delays in virtual milliseconds, from a small set so that timers often fall on the same
  * instant (where seeded interleavings differ): 0 (returns at once) and 1..`max` (default 10).
+ *
+ * @example
+ * await fc.assert(
+ *   fc.asyncProperty(fc.array(delays({ max: 5 })), (times) =>
+ *     runTest(function* () {
+ *       for (const t of times) this.launch(function* () { yield* delay(t); });
+ *     })));
  */
 export function delays(options: { max?: number } = {}): fc.Arbitrary<number> {
 	checkOptions(options, "delays(options)");
@@ -47,6 +60,12 @@ export function delays(options: { max?: number } = {}): fc.Arbitrary<number> {
 /**
  * A cancellation point to inject at, for `checkCancellationPoints(block, check, { only: point,
  * modes: [mode] })`: `point` is any integer >= 0, taken modulo the number of points counted.
+ *
+ * @example
+ * await fc.assert(
+ *   fc.asyncProperty(cancellationPoints(), async ({ point, mode }) => {
+ *     await checkCancellationPoints(function* () { yield* pool.use(work); }, () => expect(pool.inUse).toBe(0), { only: point, modes: [mode] });
+ *   }));
  */
 export function cancellationPoints(): fc.Arbitrary<{
 	point: number;
@@ -61,6 +80,11 @@ export function cancellationPoints(): fc.Arbitrary<{
 /**
  * How many runs a property makes: `KOCORO_PROPERTY_RUNS` from the environment if set (for a
  * long local run: `KOCORO_PROPERTY_RUNS=10000 npm test`), else `defaultRuns` (200).
+ *
+ * @example
+ * await fc.assert(
+ *   fc.asyncProperty(seeds(), (seed) => runTest(function* () { yield* work(); }, { seed })),
+ *   { numRuns: propertyRuns(50) });
  */
 export function propertyRuns(defaultRuns = 200): number {
 	if (!Number.isInteger(defaultRuns) || defaultRuns < 1) {

@@ -37,10 +37,22 @@ import type { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 import { TestDispatcher } from "./test-dispatchers.js";
 import { type TestScope, TestScopeImpl } from "./test-scope.js";
 
-/** How a point is injected: cancel the block, or fail a sibling of it (which cancels it). */
+/**
+ * How a point is injected: cancel the block, or fail a sibling of it (which cancels it).
+ *
+ * @example
+ * const modes: CancellationPointMode[] = ["cancel", "failSibling"];
+ * await checkCancellationPoints(function* () { yield* pool.use(work); }, () => expect(pool.inUse).toBe(0), { modes });
+ */
 export type CancellationPointMode = "cancel" | "failSibling";
 
-/** Options of {@link checkCancellationPoints}. */
+/**
+ * Options of {@link checkCancellationPoints}.
+ *
+ * @example
+ * const options: CancellationPointOptions = { modes: ["failSibling"], only: 3, seed: 7 };
+ * await checkCancellationPoints(function* () { yield* pool.use(work); }, () => expect(pool.inUse).toBe(0), options);
+ */
 export interface CancellationPointOptions extends RunTestOptions {
 	/** Which injections to try at each point (default `["cancel"]`). */
 	modes?: readonly CancellationPointMode[];
@@ -51,7 +63,17 @@ export interface CancellationPointOptions extends RunTestOptions {
 	only?: number;
 }
 
-/** What one run did, given to the check. */
+/**
+ * What one run did, given to the check.
+ *
+ * @example
+ * await checkCancellationPoints(
+ *   function* () { return yield* loadA(); },
+ *   (run: CancellationPointRun<number>) => {
+ *     if (run.result.status === "failed") throw new Error(`failed at point ${run.point} of ${run.points} (${run.at})`);
+ *   },
+ * );
+ */
 export interface CancellationPointRun<T> {
 	/** The point injected at (1-based); 0 for the first run, which injects nothing. */
 	readonly point: number;
@@ -71,7 +93,13 @@ export interface CancellationPointRun<T> {
 		| { readonly status: "failed"; readonly exception: Error };
 }
 
-/** What {@link checkCancellationPoints} did. */
+/**
+ * What {@link checkCancellationPoints} did.
+ *
+ * @example
+ * const report: CancellationPointsReport = await checkCancellationPoints(function* () { yield* work(); }, () => {});
+ * console.log(`${report.points} points, ${report.runs} runs`);
+ */
 export interface CancellationPointsReport {
 	/** Suspension points counted in the first run. */
 	readonly points: number;

@@ -2,6 +2,11 @@
  * Why a `runTest` failed: uncaught coroutine failures (`errors`, the first also as `cause`),
  * coroutines left running, or the real-time limit. The message names the coroutines involved and
  * the seed, so that a failing seeded run can be replayed exactly.
+ *
+ * @example
+ * await expect(
+ *   runTest(function* () { this.launch(function* () { throw new Error("boom"); }); }),
+ * ).rejects.toBeInstanceOf(RunTestError);
  */
 export class RunTestError extends Error {
 	/** The failures seen, first one first (empty when coroutines were only left running). */
@@ -33,6 +38,11 @@ export class RunTestError extends Error {
  * `runTest` ended with coroutines still running outside `backgroundScope`, or its body did not
  * finish within the real-time limit. The message holds a dump of the live coroutines (with their
  * creation sites when `DebugProbes` are installed).
+ *
+ * @example
+ * await expect(
+ *   runTest(function* () { this.launch(function* () { yield* awaitCancellation(); }); }, { timeout: 100 }),
+ * ).rejects.toBeInstanceOf(UncompletedCoroutinesError);
  */
 export class UncompletedCoroutinesError extends RunTestError {}
 

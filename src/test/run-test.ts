@@ -44,7 +44,13 @@ import {
 } from "./test-dispatchers.js";
 import { type TestScope, TestScopeImpl } from "./test-scope.js";
 
-/** The options of {@link runTest}. */
+/**
+ * The options of {@link runTest}.
+ *
+ * @example
+ * const options: RunTestOptions = { seed: 42, timeout: 5_000 };
+ * it("replays the order of seed 42", () => runTest(function* () { yield* work(); }, options));
+ */
 export interface RunTestOptions {
 	/** Real-time limit in milliseconds for the whole test (default 60 000). */
 	timeout?: number;

@@ -13,6 +13,12 @@ import { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 /**
  * A dispatcher on a {@link TestCoroutineScheduler}: its coroutines' `delay` and `withTimeout`
  * use the scheduler's virtual clock.
+ *
+ * @example
+ * const dispatcher: TestDispatcher = StandardTestDispatcher(this.testScheduler);
+ * this.launch(dispatcher, function* () { yield* delay(1_000); });
+ * this.testScheduler.advanceUntilIdle();
+ * dispatcher.scheduler.currentTime; // 1000
  */
 export abstract class TestDispatcher extends CoroutineDispatcher {
 	constructor(readonly scheduler: TestCoroutineScheduler) {

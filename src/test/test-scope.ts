@@ -8,6 +8,14 @@ import type { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 /**
  * The scope of a `runTest` body: the body's own coroutine scope, plus the test's scheduler and a
  * `backgroundScope` for coroutines allowed to outlive the body (cancelled when it ends).
+ *
+ * @example
+ * it("ticks in virtual time", () =>
+ *   runTest(function* (scope: TestScope) {
+ *     scope.backgroundScope.launch(function* () { while (true) yield* delay(1_000); });
+ *     yield* delay(5_000);
+ *     expect(scope.testScheduler.currentTime).toBe(5_000);
+ *   }));
  */
 export interface TestScope extends CoroutineScope {
 	/** The virtual clock and task queue of this test. */
