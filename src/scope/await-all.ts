@@ -104,7 +104,7 @@ class AwaitAllInstruction extends Instruction<unknown[]> {
  *
  * @example
  * const [user, posts] = yield* awaitAll(userD, postsD);
- * const pages = yield* awaitAll(urls.map((u) => scope.async(function* () { return yield* load(u); })));
+ * const pages = yield* awaitAll(urls.map((u) => scope.async(function* () { return yield* fetchPage(u); })));
  */
 export function awaitAll<T extends readonly Deferred<unknown>[]>(
 	...deferreds: T
@@ -121,6 +121,7 @@ export function awaitAll(...args: unknown[]): Suspend<unknown[]> {
  * Never throws for their outcome.
  *
  * @example
+ * const workers = [10, 20].map((ms) => this.launch(function* () { yield* delay(ms); }));
  * yield* joinAll(workers);
  */
 export function joinAll(...jobs: Job[]): Suspend<void>;

@@ -276,7 +276,6 @@ const WITHOUT_EXAMPLE_YET = new Set([
 	"kocoro: Deferred",
 	"kocoro: SupervisorJob",
 	"kocoro: AwaitedAll",
-	"kocoro: joinAll",
 	"kocoro: CoroutineScope",
 	"kocoro: GlobalScope",
 	"kocoro: MainScope",
