@@ -16,17 +16,19 @@ export interface BundleSize {
 }
 
 /**
- * The goal for `launch`+`delay`+`withTimeout`, in bytes minified. Not met today (about 30 KB):
- * the core the three need (the job state machine, the coroutine runner, the run queue, the
- * timer heap, async-context support) is that big by itself; see docs/benchmarks.md.
+ * The goal for `launch`+`delay`+`withTimeout`, in bytes minified. Not met (about 47 KB): the
+ * core the three need (the job state machine, the coroutine runner, the run queue, the timer
+ * heap, async-context support) is about 35 KB by itself, and the channel implementation (about
+ * 13 KB) comes with every coroutine because `produce` and `actor` are methods of every scope;
+ * see docs/benchmarks.md, "Bundle size".
  */
 export const SMALL_PROGRAM_GOAL = 12 * 1024;
 /**
- * The ceiling the test holds for that program (today's size plus a little), so that a change
- * that grows the core, or breaks tree-shaking, is seen. The whole main entry has none: it grows
- * with every feature.
+ * The ceiling the test holds for that program (today's 48,100 bytes plus a little), so that a
+ * change that grows the core, or breaks tree-shaking, is seen. The whole main entry has none: it
+ * grows with every feature.
  */
-export const SMALL_PROGRAM_CEILING = 33 * 1024;
+export const SMALL_PROGRAM_CEILING = 49 * 1024;
 
 const PROGRAMS: Record<string, string> = {
 	"launch + delay + withTimeout": `

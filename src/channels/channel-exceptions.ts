@@ -9,6 +9,15 @@ export const DEFAULT_CLOSE_MESSAGE = "Channel was closed";
 /**
  * Thrown by `send` on a channel closed without a cause: `ClosedSendChannelException: Channel was
  * closed`. A channel closed with a cause throws the cause itself.
+ *
+ * @example
+ * const ch = Channel<number>(1);
+ * ch.close();
+ * try {
+ *   yield* ch.send(1);
+ * } catch (e) {
+ *   console.log(e instanceof ClosedSendChannelException); // true
+ * }
  */
 export class ClosedSendChannelException extends IllegalStateException {}
 Object.defineProperty(ClosedSendChannelException.prototype, "name", {
@@ -21,6 +30,17 @@ Object.defineProperty(ClosedSendChannelException.prototype, "name", {
  * Thrown by `receive` (and `hasNext`, `onReceive`) once a channel closed without a cause is
  * drained: `ClosedReceiveChannelException: Channel was closed`. A channel closed with a cause
  * throws the cause itself.
+ *
+ * @example
+ * const ch = Channel<number>(1);
+ * ch.trySend(1);
+ * ch.close();
+ * console.log(yield* ch.receive()); // 1: a closed channel is drained first
+ * try {
+ *   yield* ch.receive();
+ * } catch (e) {
+ *   console.log(e instanceof ClosedReceiveChannelException); // true
+ * }
  */
 export class ClosedReceiveChannelException extends NoSuchElementException {}
 Object.defineProperty(ClosedReceiveChannelException.prototype, "name", {

@@ -12,8 +12,10 @@ const CLOSED = 2;
  * `toString()` is `Value(x)`, `Failed` or `Closed(cause)`, as in Kotlin.
  *
  * @example
+ * const ch = Channel<number>(1);
+ * ch.trySend(7);
  * const r = ch.tryReceive();
- * if (r.isSuccess) use(r.getOrThrow());
+ * if (r.isSuccess) console.log(r.getOrThrow()); // 7
  * else if (r.isClosed) console.log("closed", r.exceptionOrNull());
  */
 export class ChannelResult<T> {

@@ -49,6 +49,13 @@ export interface SendChannel<E> {
  * ```ts
  * for (const it = ch.iterator(); yield* it.hasNext(); ) { const x = it.next(); console.log(x); }
  * ```
+ *
+ * @example
+ * function* total(ch: ReceiveChannel<number>): Suspend<number> {
+ *   let sum = 0;
+ *   for (const it = ch.iterator(); yield* it.hasNext(); ) sum += it.next();
+ *   return sum;
+ * }
  */
 export interface ReceiveChannel<E> {
 	/** True once the channel is closed and every element in it was received. */
@@ -98,6 +105,8 @@ export interface ReceiveChannel<E> {
  * is one); `next()` returns it.
  *
  * @example
+ * const ch = Channel<number>(Channel.UNLIMITED);
+ * for (const x of [1, -1, 2]) ch.trySend(x);
  * for (const it = ch.iterator(); yield* it.hasNext(); ) {
  *   const x = it.next();
  *   if (x < 0) break; // the channel stays open

@@ -8,7 +8,16 @@ import type { ReceiveChannel, SendChannel } from "./channel-types.js";
  */
 export interface Channel<E> extends SendChannel<E>, ReceiveChannel<E> {}
 
-/** The options form of {@link Channel}. */
+/**
+ * The options form of {@link Channel}.
+ *
+ * @example
+ * const options: ChannelOptions<string> = {
+ *   capacity: 10,
+ *   onUndeliveredElement: (s) => console.log("dropped", s),
+ * };
+ * const ch = Channel(options);
+ */
 export interface ChannelOptions<E> {
 	/** An integer >= 0, or `Channel.RENDEZVOUS` (default), `CONFLATED`, `BUFFERED`, `UNLIMITED`. */
 	capacity?: number;

@@ -94,13 +94,29 @@ export interface CoroutineScope {
 	): SendChannel<E>;
 }
 
-/** The body of `produce`: a generator function with its {@link ProducerScope} as `this` and argument. */
+/**
+ * The body of `produce`: a generator function with its {@link ProducerScope} as `this` and argument.
+ *
+ * @example
+ * const countdown: ProducerBlock<number> = function* () {
+ *   for (let i = 3; i > 0; i--) yield* this.send(i);
+ * };
+ * const numbers = scope.produce(countdown);
+ */
 export type ProducerBlock<E> = (
 	this: ProducerScope<E>,
 	scope: ProducerScope<E>,
 ) => Suspend<void>;
 
-/** The body of `actor`: a generator function with its {@link ActorScope} as `this` and argument. */
+/**
+ * The body of `actor`: a generator function with its {@link ActorScope} as `this` and argument.
+ *
+ * @example
+ * const printer: ActorBlock<string> = function* () {
+ *   for (const it = this.iterator(); yield* it.hasNext(); ) console.log(it.next());
+ * };
+ * const mailbox = scope.actor(printer);
+ */
 export type ActorBlock<E> = (
 	this: ActorScope<E>,
 	scope: ActorScope<E>,
@@ -109,6 +125,12 @@ export type ActorBlock<E> = (
 /**
  * The scope of a `produce` body (Kotlin's `ProducerScope`): a coroutine scope that is also the
  * sending side of the produced channel.
+ *
+ * @example
+ * function* squares(this: ProducerScope<number>): Suspend<void> {
+ *   for (let i = 1; i <= 3; i++) yield* this.send(i * i);
+ * }
+ * const ch = scope.produce(squares);
  */
 export interface ProducerScope<E> extends CoroutineScope, SendChannel<E> {
 	/** The channel this producer sends to. */
@@ -119,9 +141,11 @@ export interface ProducerScope<E> extends CoroutineScope, SendChannel<E> {
 	 * listener. Only from the producer's own coroutine, else `IllegalStateException`.
 	 *
 	 * @example
-	 * const events = scope.produce<string>(function* () {
-	 *   const off = source.subscribe((e) => this.trySend(e));
-	 *   yield* this.awaitClose(() => off());
+	 * const source = new EventTarget();
+	 * const events = scope.produce<Event>(function* () {
+	 *   const on = (e: Event) => this.trySend(e);
+	 *   source.addEventListener("message", on);
+	 *   yield* this.awaitClose(() => source.removeEventListener("message", on));
 	 * });
 	 */
 	awaitClose(block?: () => void): Suspend<void>;
@@ -130,6 +154,16 @@ export interface ProducerScope<E> extends CoroutineScope, SendChannel<E> {
 /**
  * The scope of an `actor` body (Kotlin's `ActorScope`): a coroutine scope that is also the
  * receiving side of the actor's channel.
+ *
+ * @example
+ * function* total(this: ActorScope<number>): Suspend<void> {
+ *   let sum = 0;
+ *   for (const it = this.iterator(); yield* it.hasNext(); ) sum += it.next();
+ *   console.log(sum);
+ * }
+ * const adder = scope.actor(total);
+ * adder.trySend(2);
+ * adder.close();
  */
 export interface ActorScope<E> extends CoroutineScope, ReceiveChannel<E> {
 	/** The actor's mailbox. */

@@ -8,6 +8,9 @@ import { asFlow, Flow } from "../index.js";
  * collection. Only a stream without requirements (`R = never`) runs: provide it first.
  *
  * @example
+ * import { Stream } from "effect";
+ * import { fromStream } from "kocoro/effect";
+ *
  * const firstThree = yield* fromStream(Stream.iterate(1, (n) => n + 1)).take(3).toList();
  */
 export function fromStream<A, E>(stream: Stream.Stream<A, E>): Flow<A> {
@@ -26,7 +29,10 @@ export function fromStream<A, E>(stream: Stream.Stream<A, E>): Flow<A> {
  * `finally` blocks; a flow failure fails the stream with that error.
  *
  * @example
- * const values = yield* Stream.runCollect(toStream(flowOf(1, 2, 3)));
+ * import { Effect, Stream } from "effect";
+ * import { toStream } from "kocoro/effect";
+ *
+ * Effect.runPromise(Stream.runCollect(toStream(flowOf(1, 2, 3)))).then((values) => console.log(values));
  */
 export function toStream<T>(flow: Flow<T>): Stream.Stream<T, unknown> {
 	if (!(flow instanceof Flow)) {

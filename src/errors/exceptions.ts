@@ -92,13 +92,29 @@ setName(CompletionHandlerException);
 export class IllegalStateException extends Error {}
 setName(IllegalStateException);
 
-/** Kotlin's `NoSuchElementException`: there is no element to give (an empty or closed source). */
+/**
+ * Kotlin's `NoSuchElementException`: there is no element to give (an empty or closed source).
+ *
+ * @example
+ * try {
+ *   yield* emptyFlow<number>().first();
+ * } catch (e) {
+ *   if (e instanceof NoSuchElementException) console.log(e.message); // Expected at least one element
+ * }
+ */
 export class NoSuchElementException extends Error {}
 setName(NoSuchElementException);
 
 /**
  * Kotlin's `IllegalArgumentException`, for argument errors Kotlin reports with it outside a
  * `require` (`require` failures are `RangeError`/`TypeError` here).
+ *
+ * @example
+ * try {
+ *   yield* flowOf(1, 2).single();
+ * } catch (e) {
+ *   if (e instanceof IllegalArgumentException) console.log(e.message); // Flow has more than one element
+ * }
  */
 export class IllegalArgumentException extends Error {}
 setName(IllegalArgumentException);

@@ -33,6 +33,9 @@ export const collectTo: unique symbol = Symbol("kocoro.collectTo");
 /**
  * Anything that can be collected: the protocol under `Flow`. `[collectTo](collector)` runs the
  * flow into `collector` in the calling coroutine, with no safety wrapper.
+ *
+ * @example
+ * const source: FlowSource<number> = flowOf(1, 2, 3); // every Flow is a FlowSource
  */
 export interface FlowSource<T> {
 	[collectTo](collector: FlowCollector<T>): Suspend<void>;

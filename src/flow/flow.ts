@@ -614,7 +614,7 @@ export abstract class Flow<T> implements FlowSource<T> {
 	 * into the shared flow: `buffer(0)` makes the upstream wait for every subscriber).
 	 *
 	 * @example
-	 * const prices = pricesFromNetwork.shareIn(scope, SharingStarted.WhileSubscribed(5_000), 1);
+	 * const prices = asFlow([101, 102, 103]).shareIn(scope, SharingStarted.WhileSubscribed(5_000), 1);
 	 */
 	shareIn(
 		scope: CoroutineScope,
@@ -630,7 +630,10 @@ export abstract class Flow<T> implements FlowSource<T> {
 	 * rethrows an upstream failure that comes first (`stateIn(scope)`).
 	 *
 	 * @example
-	 * const results = queries.flatMapLatest(search).stateIn(scope, SharingStarted.WhileSubscribed(5_000), []);
+	 * const query = MutableStateFlow("");
+	 * const results = query
+	 *   .flatMapLatest((q) => flowOf(`results for ${q}`))
+	 *   .stateIn(scope, SharingStarted.WhileSubscribed(5_000), "");
 	 */
 	stateIn(
 		scope: CoroutineScope,
@@ -653,7 +656,9 @@ export abstract class Flow<T> implements FlowSource<T> {
 	 * resolves once its `finally` blocks ran; a failure rejects `next()`.
 	 *
 	 * @example
-	 * for await (const user of users.asAsyncIterable()) console.log(user.name);
+	 * async function printAll(names: Flow<string>): Promise<void> {
+	 *   for await (const name of names.asAsyncIterable()) console.log(name);
+	 * }
 	 */
 	asAsyncIterable(
 		context: CoroutineContext = EmptyCoroutineContext,
@@ -765,7 +770,12 @@ function checkConcurrency(concurrency: unknown): void {
 	}
 }
 
-/** The default `concurrency` of `flatMapMerge` and `flattenMerge`, as kotlinx's `DEFAULT_CONCURRENCY`. */
+/**
+ * The default `concurrency` of `flatMapMerge` and `flattenMerge`, as kotlinx's `DEFAULT_CONCURRENCY`.
+ *
+ * @example
+ * const pages = flowOf("/a", "/b").flatMapMerge(DEFAULT_CONCURRENCY / 2, (p) => flowOf(p.length));
+ */
 export const DEFAULT_CONCURRENCY = 16;
 
 type Gen<R = void> = Generator<never, R, unknown>;
@@ -842,9 +852,10 @@ export function flow<T>(block: FlowBlock<T>): Flow<T> {
  * and its children end. Buffered (`Channel.BUFFERED`); `buffer`/`conflate`/`flowOn` after it fuse.
  *
  * @example
- * const both = channelFlow<string>(function* () {
- *   this.launch(function* () { yield* this.send("a"); });   // `this` of the child is its scope
- *   yield* this.send("b");
+ * const both = channelFlow<string>(function* (producer) {
+ *   // a child's `this` is its own scope: it sends through the producer's
+ *   producer.launch(function* () { yield* producer.send("a"); });
+ *   yield* producer.send("b");
  * });
  */
 export function channelFlow<T>(block: ProducerBlock<T>): Flow<T> {
@@ -859,8 +870,9 @@ export function channelFlow<T>(block: ProducerBlock<T>): Flow<T> {
  * ("'awaitClose { yourCallbackOrListener.cancel() }' should be used...").
  *
  * @example
- * const clicks = callbackFlow<MouseEvent>(function* () {
- *   const on = (e: MouseEvent) => this.trySend(e);
+ * const button = new EventTarget();
+ * const clicks = callbackFlow<Event>(function* () {
+ *   const on = (e: Event) => this.trySend(e);
  *   button.addEventListener("click", on);
  *   yield* this.awaitClose(() => button.removeEventListener("click", on));
  * });
@@ -874,7 +886,7 @@ export function callbackFlow<T>(block: ProducerBlock<T>): Flow<T> {
  * Merges the values of all `flows`, collected concurrently, as they come (RxJS: `merge`).
  *
  * @example
- * yield* merge(clicks, keys).collect((e) => handle(e));
+ * yield* merge(flowOf("click"), flowOf("key")).collect((e) => console.log(e));
  */
 export function merge<T>(...flows: Flow<T>[]): Flow<T> {
 	checkFlows(flows, "merge(...flows)");
@@ -886,6 +898,11 @@ export function merge<T>(...flows: Flow<T>[]): Flow<T> {
 /**
  * Emits `transform` of the latest values of all flows whenever one emits, once each has
  * emitted (RxJS: `combineLatest`): `combine(a, b, (x, y) => x + y)`.
+ *
+ * @example
+ * const label = MutableStateFlow("count");
+ * const count = MutableStateFlow(0);
+ * const shown = combine(label, count, (l: string, n: number) => `${l}: ${n}`);
  */
 export function combine<A extends unknown[], R>(
 	...args: [...{ [K in keyof A]: Flow<A[K]> }, (...values: A) => Suspend<R>]
@@ -912,7 +929,8 @@ export function combine(...args: unknown[]): Flow<unknown> {
  * A function rather than a channel method: channels sit below flows and cannot construct one.
  *
  * @example
- * const events = receiveAsFlow(channel).map(parse);
+ * const channel = Channel<string>(Channel.BUFFERED);
+ * const shouted = receiveAsFlow(channel).map((s) => s.toUpperCase());
  */
 export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
 	checkChannel(channel, "receiveAsFlow(channel)");
@@ -922,20 +940,38 @@ export function receiveAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
 /**
  * As {@link receiveAsFlow}, but the flow can be collected once (`IllegalStateException` on the
  * second collection) and cancels the channel when the collection ends.
+ *
+ * @example
+ * const ch = Channel<number>(Channel.UNLIMITED);
+ * ch.trySend(1);
+ * ch.trySend(2);
+ * ch.close();
+ * const once = consumeAsFlow(ch);
+ * console.log(yield* once.toList()); // [1, 2]; a second collection throws
  */
 export function consumeAsFlow<T>(channel: ReceiveChannel<T>): Flow<T> {
 	checkChannel(channel, "consumeAsFlow(channel)");
 	return wrap(new ChannelAsFlowSource(channel, true));
 }
 
-/** A flow of the given values (no cancellation check per value; see `cancellable()`). */
+/**
+ * A flow of the given values (no cancellation check per value; see `cancellable()`).
+ *
+ * @example
+ * const doubled = yield* flowOf(1, 2, 3).map((x) => x * 2).toList(); // [2, 4, 6]
+ */
 export function flowOf<T>(...values: T[]): Flow<T> {
 	return wrap(new IterableSource(values));
 }
 
 const EMPTY: Flow<never> = wrap(new IterableSource<never>([]));
 
-/** The flow that completes at once. */
+/**
+ * The flow that completes at once.
+ *
+ * @example
+ * const none = yield* emptyFlow<number>().toList(); // []
+ */
 export function emptyFlow<T = never>(): Flow<T> {
 	return EMPTY as Flow<T>;
 }
@@ -949,7 +985,11 @@ export function emptyFlow<T = never>(): Flow<T> {
  * call the iterator's `return()` (a stream reader's `cancel()`).
  *
  * @example
- * const lines = asFlow(createReadStream("log.txt").pipe(split())).filter((l) => l.includes("ERROR"));
+ * import { createReadStream } from "node:fs";
+ * import { createInterface } from "node:readline";
+ *
+ * const lines = asFlow(createInterface({ input: createReadStream("log.txt") }));
+ * const errors = lines.filter((l) => l.includes("ERROR"));
  */
 export function asFlow<T>(
 	source: Iterable<T> | AsyncIterable<T> | ReadableStreamLike<T>,
@@ -1013,7 +1053,10 @@ export abstract class SharedFlow<T> extends Flow<T> {
 	 * this flow during or after the action reaches that collector.
 	 *
 	 * @example
-	 * yield* events.onSubscription(function* () { yield* this.emit("hello"); }).collect(log);
+	 * const events = MutableSharedFlow<string>();
+	 * yield* events
+	 *   .onSubscription(function* () { yield* this.emit("hello"); })
+	 *   .collect((e) => console.log(e)); // hello, then every later event
 	 */
 	onSubscription(action: SuspendFnOn<Collector<T>, [], void>): SharedFlow<T> {
 		checkSuspendFn(action, "SharedFlow.onSubscription(action)");

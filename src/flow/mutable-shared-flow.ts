@@ -56,7 +56,13 @@ export interface MutableStateFlow<T>
 	resetReplayCache(): never;
 }
 
-/** The options of {@link MutableSharedFlow} (the parameters, by name). */
+/**
+ * The options of {@link MutableSharedFlow} (the parameters, by name).
+ *
+ * @example
+ * const options: MutableSharedFlowOptions = { replay: 1, onBufferOverflow: BufferOverflow.DROP_OLDEST };
+ * const latest = MutableSharedFlow<string>(options);
+ */
 export interface MutableSharedFlowOptions {
 	replay?: number;
 	extraBufferCapacity?: number;

@@ -90,9 +90,14 @@ function checkMillis(ms: number, name: string): number {
  *   value). A subscriber coming back within `stopTimeoutMillis` keeps the same collection.
  *
  * @example
- * const user = userFlow.stateIn(scope, SharingStarted.WhileSubscribed(5_000), null);
+ * const ticks = flow<number>(function* (c) {
+ *   for (let i = 0; ; i++) {
+ *     yield* c.emit(i);
+ *     yield* delay(1_000);
+ *   }
+ * });
+ * const latest = ticks.stateIn(scope, SharingStarted.WhileSubscribed(5_000), -1);
  */
-/** When `shareIn`/`stateIn` collect their upstream: see the `SharingStarted` constant. */
 export type SharingStarted = SharingStartedType;
 
 export const SharingStarted: {

@@ -11,12 +11,27 @@ import { Instruction, type Suspend } from "./instruction.js";
  * A callback that may suspend: `(x) => x * 2` or `function* (x) { yield* delay(1); return x }`.
  * Declared as three overloads where it is a parameter, so `R` is a generator's return type and an
  * array result is never taken for a suspend call.
+ *
+ * @example
+ * const double: SuspendFn<[number], number> = (x) => x * 2;
+ * const slowDouble: SuspendFn<[number], number> = function* (x) {
+ *   yield* delay(10);
+ *   return x * 2;
+ * };
+ * const both = yield* flowOf(1, 2).map(double).map(slowDouble).toList(); // [4, 8]
  */
 export type SuspendFn<A extends unknown[], R> = (...args: A) => R | Suspend<R>;
 
 /**
  * A {@link SuspendFn} with a receiver (Kotlin's `Recv.(a) -> R`): the receiver is both `this` and
  * the last argument.
+ *
+ * @example
+ * const twice: SuspendFnOn<FlowCollector<number>, [number], void> = function* (x) {
+ *   yield* this.emit(x);
+ *   yield* this.emit(x);
+ * };
+ * const doubled = yield* flowOf(1, 2).transform(twice).toList(); // [1, 1, 2, 2]
  */
 export type SuspendFnOn<Recv, A extends unknown[], R> = (
 	this: Recv,

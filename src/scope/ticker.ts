@@ -18,6 +18,11 @@ import { delayProviderOf } from "../time/delay-provider.js";
  * - `FIXED_PERIOD`: ticks on a fixed schedule; a consumer that falls behind gets the next tick
  *   as soon as it asks, and the schedule skips the missed periods.
  * - `FIXED_DELAY`: waits `delayMillis` after each tick was sent (taken by a receiver).
+ *
+ * @example
+ * const tick = ticker(100, 0, EmptyCoroutineContext, TickerMode.FIXED_DELAY);
+ * yield* tick.receive();
+ * tick.cancel();
  */
 export enum TickerMode {
 	FIXED_PERIOD = "FIXED_PERIOD",

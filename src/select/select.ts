@@ -27,6 +27,14 @@ import { SelectInstruction } from "./select-instruction.js";
  * The clauses of a `select` (Kotlin's `SelectBuilder`): Kotlin's `ch.onReceive { v -> ... }` is
  * `b.onReceive(ch, (v) => ...)`. Each body is a plain function or a generator function; the chosen
  * one runs in the selecting coroutine and its result (or failure) is the select's.
+ *
+ * @example
+ * const replies = Channel<string>(1);
+ * const clauses = (b: SelectBuilder<string>) => {
+ *   b.onReceive(replies, (r) => r);
+ *   b.onTimeout(500, () => "no reply");
+ * };
+ * const answer = yield* select(clauses); // "no reply" after 500 ms
  */
 export interface SelectBuilder<R> {
 	/** Receives from `ch`; a closed channel fails the select with the `receive` exception. */
@@ -210,6 +218,8 @@ function* runSelect<R>(
  * DO NOT add two clauses on the same channel or job: `IllegalStateException`.
  *
  * @example
+ * const fast = Channel<number>();
+ * const slow = Channel<number>();
  * const msg = yield* select<string>((b) => {
  *   b.onReceive(fast, (v) => `fast ${v}`);
  *   b.onReceive(slow, (v) => `slow ${v}`);
@@ -227,10 +237,14 @@ export function select<R>(builder: (b: SelectBuilder<R>) => void): Suspend<R> {
  * elsewhere from `Math.random`.
  *
  * @example
+ * const left = Channel<number>(1);
+ * const right = Channel<number>(1);
+ * left.trySend(1);
+ * right.trySend(2);
  * const v = yield* selectUnbiased<number>((b) => {
- *   b.onReceive(a, (x) => x);
- *   b.onReceive(b2, (x) => x);
- * });
+ *   b.onReceive(left, (x) => x);
+ *   b.onReceive(right, (x) => x);
+ * }); // 1 or 2
  */
 export function selectUnbiased<R>(
 	builder: (b: SelectBuilder<R>) => void,
@@ -243,8 +257,10 @@ export function selectUnbiased<R>(
  * Repeats a `select` while the chosen body returns true (Kotlin's `whileSelect`).
  *
  * @example
+ * const events = Channel<string>(Channel.UNLIMITED);
+ * const stop = Channel<void>(1);
  * yield* whileSelect((b) => {
- *   b.onReceive(events, (e) => { handle(e); return true; });
+ *   b.onReceive(events, (e) => { console.log(e); return true; });
  *   b.onReceive(stop, () => false);
  * });
  */

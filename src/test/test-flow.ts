@@ -36,13 +36,31 @@ import {
 	UnconfinedTestDispatcher,
 } from "./test-dispatchers.js";
 
-/** One thing a flow under test did: emitted an item, completed, or failed. */
+/**
+ * One thing a flow under test did: emitted an item, completed, or failed.
+ *
+ * @example
+ * yield* testFlow(flowOf(1, 2), function* (t) {
+ *   expect(yield* t.awaitItem()).toBe(1);
+ *   const rest: FlowEvent<number>[] = yield* t.cancelAndConsumeRemainingEvents();
+ *   expect(rest.map((e) => e.kind)).toEqual(["item", "complete"]);
+ * });
+ */
 export type FlowEvent<T> =
 	| { readonly kind: "item"; readonly value: T }
 	| { readonly kind: "complete" }
 	| { readonly kind: "error"; readonly error: Error };
 
-/** What the block of {@link testFlow} gets: the events of the flow under test, one by one. */
+/**
+ * What the block of {@link testFlow} gets: the events of the flow under test, one by one.
+ *
+ * @example
+ * function* oneThenDone(t: FlowTurbine<number>): Suspend<void> {
+ *   expect(yield* t.awaitItem()).toBe(1);
+ *   yield* t.awaitComplete();
+ * }
+ * yield* testFlow(flowOf(1), oneThenDone);
+ */
 export interface FlowTurbine<T> {
 	/** The next event, which must be an item: its value. Waits up to the timeout for it. */
 	awaitItem(): Suspend<T>;
@@ -62,13 +80,38 @@ export interface FlowTurbine<T> {
 	cancelAndConsumeRemainingEvents(): Suspend<FlowEvent<T>[]>;
 }
 
-/** The options of {@link testFlow}. */
+/**
+ * The options of {@link testFlow}.
+ *
+ * @example
+ * const patient: TestFlowOptions = { timeout: 10_000 };
+ * const late = flow<string>(function* (c) {
+ *   yield* delay(5_000);
+ *   yield* c.emit("late");
+ * });
+ * yield* testFlow(late, function* (t) {
+ *   expect(yield* t.awaitItem()).toBe("late");
+ *   yield* t.awaitComplete();
+ * }, patient);
+ */
 export interface TestFlowOptions {
 	/** Virtual milliseconds one wait for an event may last (default 3,000). */
 	timeout?: number;
 }
 
-/** A {@link testFlow} expectation that did not hold. */
+/**
+ * A {@link testFlow} expectation that did not hold.
+ *
+ * @example
+ * yield* testFlow(flowOf(1), function* (t) {
+ *   try {
+ *     yield* t.awaitComplete();
+ *   } catch (e) {
+ *     console.log(e instanceof TurbineAssertionError); // true: an item came first
+ *   }
+ *   yield* t.cancelAndIgnoreRemainingEvents();
+ * });
+ */
 export class TurbineAssertionError extends Error {}
 Object.defineProperty(TurbineAssertionError.prototype, "name", {
 	value: "TurbineAssertionError",
@@ -77,7 +120,12 @@ Object.defineProperty(TurbineAssertionError.prototype, "name", {
 	enumerable: false,
 });
 
-/** The default wait for one event, in virtual milliseconds (Turbine's 3 s). */
+/**
+ * The default wait for one event, in virtual milliseconds (Turbine's 3 s).
+ *
+ * @example
+ * const options: TestFlowOptions = { timeout: 2 * DEFAULT_TEST_FLOW_TIMEOUT };
+ */
 export const DEFAULT_TEST_FLOW_TIMEOUT = 3_000;
 
 class Item<T> {

@@ -51,6 +51,7 @@ export declare function releaseRemotely(): Suspend<void>;
 export declare function flushLogs(): Suspend<void>;
 export declare function process(item: string): void;
 export declare const items: string[];
+export declare const urls: string[];
 export declare const somePromise: Promise<User>;
 export declare const requestSignal: AbortSignal;
 export declare const userD: Deferred<User>;

@@ -4,7 +4,16 @@
  * strategies (their fast paths) without importing them.
  */
 
-/** A command of a `SharingStarted` strategy to the coroutine that shares a flow. */
+/**
+ * A command of a `SharingStarted` strategy to the coroutine that shares a flow.
+ *
+ * @example
+ * // A strategy of one's own: collect while anyone subscribes, keep the replay cache after.
+ * const whileAnyone: SharingStarted = {
+ *   command: (subscriptionCount) =>
+ *     subscriptionCount.map((n) => (n > 0 ? SharingCommand.START : SharingCommand.STOP)),
+ * };
+ */
 export enum SharingCommand {
 	/** Start collecting the upstream (no effect when it runs already). */
 	START = "START",

@@ -196,7 +196,12 @@ export function transform<T, R>(
 	};
 }
 
-/** kotlinx's `IndexedValue`: a value with its position in the flow. */
+/**
+ * kotlinx's `IndexedValue`: a value with its position in the flow.
+ *
+ * @example
+ * const labelled = flowOf("a", "b").withIndex().map((v: IndexedValue<string>) => `${v.index}:${v.value}`);
+ */
 export interface IndexedValue<T> {
 	readonly index: number;
 	readonly value: T;
