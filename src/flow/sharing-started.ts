@@ -100,6 +100,13 @@ function checkMillis(ms: number, name: string): number {
  */
 export type SharingStarted = SharingStartedType;
 
+/**
+ * The built-in strategies: `SharingStarted.Eagerly`, `SharingStarted.Lazily` and
+ * `SharingStarted.WhileSubscribed(stopTimeoutMillis, replayExpirationMillis)` (see the type above).
+ *
+ * @example
+ * const users = asFlow(["ada", "grace"]).shareIn(scope, SharingStarted.Lazily, 1);
+ */
 export const SharingStarted: {
 	readonly Eagerly: SharingStartedType;
 	readonly Lazily: SharingStartedType;
