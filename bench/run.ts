@@ -1,19 +1,21 @@
 /**
  * `npm run bench [-- --quick] [-- --runs N] [-- --only workload,...] [-- --node 22|24|PATH]`:
- * runs every workload for
- * every system, each run in its own child process, and prints one table of medians with the
- * ratio of kocoro to each peer, then the issue's targets and whether kocoro meets them. The runs
+ * runs every workload for every system, each run in its own child process (on the system's
+ * bundle: scripts/bundled.ts), and prints one table of medians with the ratio of kocoro to each
+ * peer, then the issue's targets and whether kocoro meets them. The runs
  * of the systems are interleaved (run 1 of each system, then run 2 ...), so a slow phase of the
  * machine does not fall on one system only. A full run also writes bench/results/latest.md.
- * `--quick` (the smoke test) runs small sizes once and checks results only, never speed.
+ * `--quick` (the smoke test) runs small sizes once, a child per core at a time, and checks results
+ * only, never speed.
  * `--node 22` or `--node 24` runs the systems on that Node (installed by .ci/install-runtimes),
  * `--node PATH` on the binary at PATH; the header names the version that measured.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { bundled } from "../scripts/bundled.js";
 import { EXTRA, type Result, WORKLOADS, type Workload } from "./protocol.js";
 
 const SYSTEMS = [
@@ -107,27 +109,87 @@ for (const w of workloads) {
 const scale = quick ? 0.05 : 1;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function runOnce(system: SystemId, workload: Workload): Result {
-	const r = spawnSync(
-		nodeBin,
-		[
-			"--expose-gc",
-			"--import",
-			"tsx",
-			`bench/systems/${system}.ts`,
-			workload,
-			String(scale),
-		],
-		{ cwd: root, encoding: "utf8", timeout: 600_000 },
-	);
-	const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-	if (r.status !== 0 || line === undefined) {
-		process.stderr.write(r.stderr);
-		throw new Error(
-			`${system} ${workload} failed (exit ${r.status}, signal ${r.signal})`,
+/**
+ * One run of `workload` by `system` in a child process, on the system's bundle (scripts/bundled.ts:
+ * no TypeScript loader in the measured process).
+ */
+function runOnce(system: SystemId, workload: Workload): Promise<Result> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(
+			nodeBin,
+			// No --enable-source-maps: it would load the peers' source maps too.
+			[
+				"--expose-gc",
+				bundled(`bench/systems/${system}.ts`),
+				workload,
+				String(scale),
+			],
+			{ cwd: root, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 },
 		);
+		let stdout = "";
+		let stderr = "";
+		child.stdout.setEncoding("utf8").on("data", (d: string) => {
+			stdout += d;
+		});
+		child.stderr.setEncoding("utf8").on("data", (d: string) => {
+			stderr += d;
+		});
+		child.on("error", reject);
+		child.on("close", (status, signal) => {
+			const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+			if (status !== 0 || line === undefined) {
+				process.stderr.write(stderr);
+				reject(
+					new Error(
+						`${system} ${workload} failed (exit ${status}, signal ${signal})`,
+					),
+				);
+			} else {
+				resolve(JSON.parse(line.slice("RESULT ".length)) as Result);
+			}
+		});
+	});
+}
+
+/**
+ * How many children run at once: one when measuring (they would slow each other down); with
+ * `--quick`, which checks results only, one per core.
+ */
+const concurrency = quick ? Math.max(1, availableParallelism()) : 1;
+
+interface Job {
+	system: SystemId;
+	workload: Workload;
+	/** Settled with the run's result. */
+	result: Promise<Result>;
+}
+
+/**
+ * Every run of the chosen workloads, in the order they start (workload by workload, the systems
+ * interleaved within each): at most {@link concurrency} children at a time.
+ */
+function startAll(): Job[] {
+	const starters: (() => Promise<void>)[] = [];
+	const jobs: Job[] = [];
+	for (const workload of workloads) {
+		for (let i = 0; i < runs; i++) {
+			for (const { id: system } of SYSTEMS) {
+				if (!takesPart(system, workload)) continue;
+				const result = new Promise<Result>((resolve, reject) => {
+					starters.push(() => runOnce(system, workload).then(resolve, reject));
+				});
+				// A failure is reported where the results are read, not as an unhandled rejection.
+				result.catch(() => {});
+				jobs.push({ system, workload, result });
+			}
+		}
 	}
-	return JSON.parse(line.slice("RESULT ".length)) as Result;
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < starters.length) await starters[next++]!().catch(() => {});
+	};
+	for (let i = 0; i < concurrency; i++) void worker();
+	return jobs;
 }
 
 /** The run with the median headline figure (its extras come with it). */
@@ -166,12 +228,12 @@ const table: string[] = [
 ];
 const details: string[] = [];
 
+const jobs = startAll();
 for (const workload of workloads) {
 	const results = new Map<SystemId, Result[]>(SYSTEMS.map((s) => [s.id, []]));
-	for (let i = 0; i < runs; i++) {
-		for (const system of SYSTEMS) {
-			if (!takesPart(system.id, workload)) continue;
-			results.get(system.id)!.push(runOnce(system.id, workload));
+	for (const job of jobs) {
+		if (job.workload === workload) {
+			results.get(job.system)!.push(await job.result);
 		}
 	}
 	const bySystem = new Map<SystemId, Result>();

@@ -5,7 +5,8 @@
  * exports differ from the committed report, so no export changes by accident.
  *
  * The entry points are those of `package.json`'s `exports`. Both modes fail when an entry's source
- * file is missing, and when a public export has no doc comment (TSDoc on its declaration).
+ * file is missing, and when a public export has no doc comment (TSDoc on its declaration) or no
+ * `@example` in it. The examples are type-checked by test/docs/doc-snippets.test.ts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -164,6 +165,7 @@ function hasDocComment(sym: ts.Symbol): boolean {
 mkdirSync("api-report", { recursive: true });
 let failed = false;
 const undocumented: string[] = [];
+const withoutExample: string[] = [];
 for (const [entry, file] of present) {
 	const source = program.getSourceFile(file);
 	const moduleSymbol = source && checker.getSymbolAtLocation(source);
@@ -178,15 +180,15 @@ for (const [entry, file] of present) {
 	for (const sym of exported) {
 		const target =
 			sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
-		if (!hasDocComment(target)) {
-			const decl = target.declarations?.[0];
-			const where =
-				decl === undefined
-					? file
-					: `${relative(process.cwd(), decl.getSourceFile().fileName)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}`;
-			undocumented.push(
-				`  ${entry.replaceAll("-", "/")}: ${sym.name} (${where})`,
-			);
+		const decl = target.declarations?.[0];
+		const where =
+			decl === undefined
+				? file
+				: `${relative(process.cwd(), decl.getSourceFile().fileName)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}`;
+		const named = `  ${entry.replaceAll("-", "/")}: ${sym.name} (${where})`;
+		if (!hasDocComment(target)) undocumented.push(named);
+		else if (!target.getJsDocTags(checker).some((t) => t.name === "example")) {
+			withoutExample.push(named);
 		}
 		lines.push(...describe(sym.name, target));
 	}
@@ -214,6 +216,13 @@ if (undocumented.length > 0) {
 		"Public exports without a doc comment (write TSDoc: one line of what, details, an example):",
 	);
 	for (const line of undocumented) console.error(line);
+}
+if (withoutExample.length > 0) {
+	failed = true;
+	console.error(
+		"Public exports whose doc comment has no @example (add one: it is type-checked with the docs):",
+	);
+	for (const line of withoutExample) console.error(line);
 }
 if (failed) process.exit(1);
 if (mode === "check")

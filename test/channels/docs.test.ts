@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgsOfSource } from "../../scripts/bundled.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -13,26 +13,13 @@ describe("docs/channels.md", () => {
 		const code = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
 		expect(code).toBeDefined();
 		const expected = [...code!.matchAll(/^\/\/ (.*)$/gm)].map((m) => m[1]);
-		const dir = mkdtempSync(join(tmpdir(), "kocoro-channels-doc-"));
-		try {
-			const file = join(dir, "example.mts");
-			writeFileSync(
-				file,
-				code!.replace(
-					'from "kocoro"',
-					`from ${JSON.stringify(join(root, "src/index.ts"))}`,
-				),
-			);
-			const r = spawnSync(process.execPath, ["--import", "tsx", file], {
-				cwd: root,
-				encoding: "utf8",
-				timeout: 20_000,
-			});
-			expect(r.stderr).toBe("");
-			expect(r.status).toBe(0);
-			expect(r.stdout.trim().split("\n")).toEqual(expected);
-		} finally {
-			rmSync(dir, { recursive: true, force: true });
-		}
+		const r = spawnSync(process.execPath, nodeArgsOfSource(code!), {
+			cwd: root,
+			encoding: "utf8",
+			timeout: 20_000,
+		});
+		expect(r.stderr).toBe("");
+		expect(r.status).toBe(0);
+		expect(r.stdout.trim().split("\n")).toEqual(expected);
 	}, 30_000);
 });

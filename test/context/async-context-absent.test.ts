@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgsOfSource } from "../../scripts/bundled.js";
 import { findAsyncResource } from "../../src/context/async-context.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -48,11 +49,11 @@ describe("async context where the platform has none", () => {
 			try { asContextElement({ run: (v, f) => f(), getStore: () => 1 }, 2); } catch (e) { refused = e.message; }
 			console.log(JSON.stringify({ supported: asyncContextsSupported, seen: seen.sort(), refused }));
 		`;
-		const r = spawnSync(
-			process.execPath,
-			["--import", "tsx", "--input-type=module", "-e", script],
-			{ cwd: root, encoding: "utf8", timeout: 20_000 },
-		);
+		const r = spawnSync(process.execPath, nodeArgsOfSource(script), {
+			cwd: root,
+			encoding: "utf8",
+			timeout: 20_000,
+		});
 		expect(r.stderr).toBe("");
 		expect(JSON.parse(r.stdout)).toEqual({
 			supported: false,

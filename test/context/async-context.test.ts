@@ -22,6 +22,7 @@ import {
 } from "kocoro";
 import { runTest } from "kocoro/test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { nodeArgs, nodeArgsOfSource } from "../../scripts/bundled.js";
 import { withHangGuard } from "../support/test-base.js";
 import {
 	als,
@@ -376,7 +377,7 @@ describe("async context of coroutines (AsyncLocalStorage)", () => {
 		);
 		const r = spawnSync(
 			process.execPath,
-			["--expose-gc", "--import", "tsx", fixture],
+			["--expose-gc", ...nodeArgs(fixture)],
 			{ encoding: "utf8", timeout: 20_000 },
 		);
 		expect(r.stderr).toBe("");
@@ -395,15 +396,11 @@ describe("async context of coroutines (AsyncLocalStorage)", () => {
 				console.log("main " + als.getStore());
 			}));
 		`;
-		const r = spawnSync(
-			process.execPath,
-			["--import", "tsx", "--input-type=module", "-e", script],
-			{
-				cwd: fileURLToPath(new URL("../..", import.meta.url)),
-				encoding: "utf8",
-				timeout: 20_000,
-			},
-		);
+		const r = spawnSync(process.execPath, nodeArgsOfSource(script), {
+			cwd: fileURLToPath(new URL("../..", import.meta.url)),
+			encoding: "utf8",
+			timeout: 20_000,
+		});
 		expect(r.stderr).toBe("");
 		expect(r.stdout.trim().split("\n")).toEqual(["child cli", "main cli"]);
 		expect(r.status).toBe(0);

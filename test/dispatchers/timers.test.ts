@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { delay, runCoroutine, withTimeout, withTimeoutOrNull } from "kocoro";
 import { describe, expect, it } from "vitest";
+import { nodeArgsOfSource } from "../../scripts/bundled.js";
 import { defaultDelay } from "../../src/time/default-delay.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -57,15 +58,11 @@ describe("the timer heap", () => {
 			});
 			console.log("finished");
 		`;
-		const r = spawnSync(
-			process.execPath,
-			["--import", "tsx", "--input-type=module", "-e", script],
-			{
-				cwd: root,
-				encoding: "utf8",
-				timeout: 20_000,
-			},
-		);
+		const r = spawnSync(process.execPath, nodeArgsOfSource(script), {
+			cwd: root,
+			encoding: "utf8",
+			timeout: 20_000,
+		});
 		expect(r.stdout.trim()).toBe("finished");
 		expect(r.status).toBe(0);
 		expect(r.signal).toBeNull();

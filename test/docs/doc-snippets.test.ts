@@ -6,11 +6,10 @@
  * the file and line of the block.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { nodeArgsOfSource } from "../../scripts/bundled.js";
 import {
 	allSnippets,
 	root,
@@ -246,59 +245,7 @@ function typeCheck(): string[] {
 	return problems;
 }
 
-/**
- * Exports without an `@example` when this check was introduced. The list only shrinks: an export
- * that gains an example must leave it, and a new export must come with one.
- */
-const WITHOUT_EXAMPLE_YET = new Set<string>([]);
-
-/** `entry: name` of each export whose doc comment has no `@example`, with where it is declared. */
-function exportsWithoutExample(): { key: string; at: string }[] {
-	const program = ts.createProgram(
-		Object.values(ENTRIES).map((f) => join(root, f)),
-		compilerOptions(),
-	);
-	const checker = program.getTypeChecker();
-	const missing: { key: string; at: string }[] = [];
-	for (const [entry, file] of Object.entries(ENTRIES)) {
-		const mod = checker.getSymbolAtLocation(
-			program.getSourceFile(join(root, file))!,
-		)!;
-		for (const e of checker.getExportsOfModule(mod)) {
-			const symbol =
-				e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
-			if (symbol.getJsDocTags(checker).some((t) => t.name === "example"))
-				continue;
-			const decl = symbol.declarations?.[0];
-			const sf = decl?.getSourceFile();
-			const line =
-				decl === undefined || sf === undefined
-					? 0
-					: sf.getLineAndCharacterOfPosition(decl.getStart()).line + 1;
-			missing.push({
-				key: `${entry}: ${e.name}`,
-				at: `${sf === undefined ? file : sf.fileName.slice(root.length)}:${line}`,
-			});
-		}
-	}
-	return missing;
-}
-
 describe("documentation snippets", () => {
-	it("every public export has an @example in its doc comment (but the listed old ones)", () => {
-		const missing = exportsWithoutExample();
-		const newlyMissing = missing
-			.filter((m) => !WITHOUT_EXAMPLE_YET.has(m.key))
-			.map((m) => `${m.at}: ${m.key} has no @example`);
-		expect(newlyMissing).toEqual([]);
-		const keys = new Set(missing.map((m) => m.key));
-		const gained = [...WITHOUT_EXAMPLE_YET].filter((k) => !keys.has(k));
-		expect(
-			gained,
-			"these have an example now: remove them from WITHOUT_EXAMPLE_YET",
-		).toEqual([]);
-	}, 60_000);
-
 	it("finds the blocks of README.md, every docs/*.md and the doc comments (guard: not none)", () => {
 		const files = new Set(snippets.map((s) => s.file));
 		expect(files).toContain("README.md");
@@ -316,30 +263,16 @@ describe("documentation snippets", () => {
 	const runnable = snippets.filter((s) => s.mode === "runnable");
 	for (const snippet of runnable) {
 		it(`${where(snippet)} runs and prints its output block`, () => {
-			const dir = mkdtempSync(join(tmpdir(), "kocoro-doc-"));
-			try {
-				let code = snippet.code;
-				for (const [specifier, file] of Object.entries(ENTRIES)) {
-					code = code.replaceAll(
-						`from "${specifier}"`,
-						`from ${JSON.stringify(join(root, file))}`,
-					);
-				}
-				const file = join(dir, "snippet.mts");
-				writeFileSync(file, code);
-				const r = spawnSync(process.execPath, ["--import", "tsx", file], {
-					cwd: root,
-					encoding: "utf8",
-					timeout: 30_000,
-				});
-				expect(r.stderr, `${where(snippet)} printed to stderr`).toBe("");
-				expect(r.status, `${where(snippet)} exit code`).toBe(0);
-				expect(r.stdout.trimEnd(), `${where(snippet)} output`).toBe(
-					snippet.output!.trimEnd(),
-				);
-			} finally {
-				rmSync(dir, { recursive: true, force: true });
-			}
+			const r = spawnSync(process.execPath, nodeArgsOfSource(snippet.code), {
+				cwd: root,
+				encoding: "utf8",
+				timeout: 30_000,
+			});
+			expect(r.stderr, `${where(snippet)} printed to stderr`).toBe("");
+			expect(r.status, `${where(snippet)} exit code`).toBe(0);
+			expect(r.stdout.trimEnd(), `${where(snippet)} output`).toBe(
+				snippet.output!.trimEnd(),
+			);
 		});
 	}
 });

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgsOfSource } from "../../scripts/bundled.js";
 import { withHangGuard } from "../support/test-base.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -10,11 +11,9 @@ function runScript(
 	script: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(
-			process.execPath,
-			["--import", "tsx", "--input-type=module", "-e", script],
-			{ cwd: root },
-		);
+		const child = spawn(process.execPath, nodeArgsOfSource(script), {
+			cwd: root,
+		});
 		let stdout = "";
 		let stderr = "";
 		child.stdout.setEncoding("utf8").on("data", (d: string) => {

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const PAGES = 12;
@@ -106,13 +107,10 @@ describe("examples/demo.ts", () => {
 	}, 20_000);
 
 	it("--deadline cancels the crawl cleanly: what finished, what was cancelled, what cleanup ran", async () => {
-		const { code, stdout } = await run(process.execPath, [
-			"--import",
-			"tsx",
-			"examples/demo.ts",
-			"--deadline",
-			"300",
-		]);
+		const { code, stdout } = await run(
+			process.execPath,
+			nodeArgs("examples/demo.ts", "--deadline", "300"),
+		);
 		expect(code).toBe(0);
 		const fields = summary(stdout);
 		expect(fields.get("stopped by")).toBe("the deadline (300 ms)");
@@ -134,7 +132,7 @@ describe("examples/demo.ts", () => {
 		let sent = false;
 		const { code, stdout, stderr } = await run(
 			process.execPath,
-			["--import", "tsx", "examples/demo.ts"],
+			nodeArgs("examples/demo.ts"),
 			(all, kill) => {
 				if (!sent && all.includes("] ok     /page/")) {
 					sent = true;
@@ -165,12 +163,10 @@ describe("examples/demo.ts", () => {
 			[["--verbose"], "demo: unexpected arguments: --verbose"],
 		];
 		for (const [args, message] of cases) {
-			const { code, stdout, stderr } = await run(process.execPath, [
-				"--import",
-				"tsx",
-				"examples/demo.ts",
-				...args,
-			]);
+			const { code, stdout, stderr } = await run(
+				process.execPath,
+				nodeArgs("examples/demo.ts", ...args),
+			);
 			expect(code).toBe(2);
 			expect(stdout).toBe("");
 			expect(stderr).toBe(

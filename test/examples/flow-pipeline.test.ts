@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -9,7 +10,7 @@ describe("examples/flow-pipeline.ts", () => {
 	it("retries, falls back, cancels the slow request part-way and shows every finally", () => {
 		const r = spawnSync(
 			process.execPath,
-			["--import", "tsx", "examples/flow-pipeline.ts"],
+			nodeArgs("examples/flow-pipeline.ts"),
 			{
 				cwd: root,
 				encoding: "utf8",

@@ -3,16 +3,17 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("examples/pipeline.ts", () => {
 	it("prints the pipeline's progress, the collector's timeouts and every finally, in this order", () => {
-		const r = spawnSync(
-			process.execPath,
-			["--import", "tsx", "examples/pipeline.ts"],
-			{ cwd: root, encoding: "utf8", timeout: 20_000 },
-		);
+		const r = spawnSync(process.execPath, nodeArgs("examples/pipeline.ts"), {
+			cwd: root,
+			encoding: "utf8",
+			timeout: 20_000,
+		});
 		expect(r.stderr).toBe("");
 		expect(r.status).toBe(0);
 		expect(r.stdout.split("\n")).toEqual([

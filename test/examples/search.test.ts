@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -10,11 +11,10 @@ function run(
 	onStdout?: (all: string, kill: (s: NodeJS.Signals) => void) => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(
-			process.execPath,
-			["--import", "tsx", "examples/search.ts"],
-			{ cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-		);
+		const child = spawn(process.execPath, nodeArgs("examples/search.ts"), {
+			cwd: root,
+			stdio: ["ignore", "pipe", "pipe"],
+		});
 		const guard = setTimeout(() => child.kill("SIGKILL"), 25_000);
 		let stdout = "";
 		let stderr = "";

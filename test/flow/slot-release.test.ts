@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/slot-release.ts", import.meta.url),
@@ -23,7 +24,7 @@ function runFixture(mode: string): Promise<{
 	return new Promise((resolve, reject) => {
 		const child = spawn(
 			process.execPath,
-			["--expose-gc", "--import", "tsx", fixture, mode],
+			["--expose-gc", ...nodeArgs(fixture, mode)],
 			{ cwd, stdio: ["ignore", "pipe", "pipe"] },
 		);
 		const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);

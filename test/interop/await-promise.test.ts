@@ -13,6 +13,7 @@ import {
 	yieldNow,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 /** A promise with its settle functions, for tests that decide when it settles. */
 function pending<T>(): {
@@ -454,7 +455,7 @@ describe("awaitPromise and garbage collection", () => {
 		return new Promise((resolve, reject) => {
 			const child = spawn(
 				process.execPath,
-				["--expose-gc", "--import", "tsx", fixture, mode],
+				["--expose-gc", ...nodeArgs(fixture, mode)],
 				{ cwd, stdio: ["ignore", "pipe", "pipe"] },
 			);
 			const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 // Before: each cancelled awaitPromise(p) of a pending p left its reaction on p (~330-790 B
 // each), and a cancelled asDeferred(p) stayed reachable until p settled.
@@ -19,7 +20,7 @@ describe("waiters of a long-lived promise: one reaction per promise, nothing lef
 		return new Promise((resolve, reject) => {
 			const child = spawn(
 				process.execPath,
-				["--expose-gc", "--import", "tsx", fixture, mode],
+				["--expose-gc", ...nodeArgs(fixture, mode)],
 				{ cwd, stdio: ["ignore", "pipe", "pipe"] },
 			);
 			const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);

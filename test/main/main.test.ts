@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nodeArgs } from "../../scripts/bundled.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/app.ts", import.meta.url));
 const cwd = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,14 +20,10 @@ interface Run {
 }
 
 function start(scenario: string): Run {
-	const child = spawn(
-		process.execPath,
-		["--import", "tsx", fixture, scenario],
-		{
-			cwd,
-			stdio: ["ignore", "pipe", "pipe"],
-		},
-	);
+	const child = spawn(process.execPath, nodeArgs(fixture, scenario), {
+		cwd,
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	// A hung child fails its test by timeout; it must not outlive the test run.
 	const guard = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
 	let stdout = "";
