@@ -10,12 +10,12 @@
  * `--node 22` or `--node 24` runs the systems on that Node (installed by .ci/install-runtimes),
  * `--node PATH` on the binary at PATH; the header names the version that measured.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { bundled } from "../scripts/bundled.js";
+import { bundled, runNode } from "../scripts/bundled.js";
 import { EXTRA, type Result, WORKLOADS, type Workload } from "./protocol.js";
 
 const SYSTEMS = [
@@ -113,42 +113,26 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * One run of `workload` by `system` in a child process, on the system's bundle (scripts/bundled.ts:
  * no TypeScript loader in the measured process).
  */
-function runOnce(system: SystemId, workload: Workload): Promise<Result> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(
-			nodeBin,
-			// No --enable-source-maps: it would load the peers' source maps too.
-			[
-				"--expose-gc",
-				bundled(`bench/systems/${system}.ts`),
-				workload,
-				String(scale),
-			],
-			{ cwd: root, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 },
+async function runOnce(system: SystemId, workload: Workload): Promise<Result> {
+	// No --enable-source-maps: it would load the peers' source maps too.
+	const r = await runNode(
+		[
+			"--expose-gc",
+			bundled(`bench/systems/${system}.ts`),
+			workload,
+			String(scale),
+		],
+		600_000,
+		nodeBin,
+	);
+	const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+	if (r.code !== 0 || line === undefined) {
+		process.stderr.write(r.stderr);
+		throw new Error(
+			`${system} ${workload} failed (exit ${r.code}, signal ${r.signal})`,
 		);
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (d: string) => {
-			stdout += d;
-		});
-		child.stderr.setEncoding("utf8").on("data", (d: string) => {
-			stderr += d;
-		});
-		child.on("error", reject);
-		child.on("close", (status, signal) => {
-			const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-			if (status !== 0 || line === undefined) {
-				process.stderr.write(stderr);
-				reject(
-					new Error(
-						`${system} ${workload} failed (exit ${status}, signal ${signal})`,
-					),
-				);
-			} else {
-				resolve(JSON.parse(line.slice("RESULT ".length)) as Result);
-			}
-		});
-	});
+	}
+	return JSON.parse(line.slice("RESULT ".length)) as Result;
 }
 
 /**

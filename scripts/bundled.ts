@@ -11,6 +11,7 @@
  * .ts files and lines. Each process bundles a program once, on first use, so a bundle is never
  * older than the run that uses it.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -117,4 +118,47 @@ export function nodeArgs(entry: string, ...args: string[]): string[] {
 /** The arguments of `node` that run the program `source` (see {@link bundledSource}). */
 export function nodeArgsOfSource(source: string): string[] {
 	return [...NODE_FLAGS, bundledSource(source)];
+}
+
+/** How a child process ended, and what it printed. */
+export interface NodeRun {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+/**
+ * Runs `node` (this process's binary unless `node` names another) with `args` from the
+ * repository's root and collects its output. A child still running after `timeoutMs` is killed,
+ * so that none outlives the run that started it; its `signal` then says `SIGKILL`.
+ */
+export function runNode(
+	args: readonly string[],
+	timeoutMs: number,
+	node: string = process.execPath,
+): Promise<NodeRun> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(node, args, {
+			cwd: repositoryRoot,
+			stdio: ["ignore", "pipe", "pipe"],
+		});
+		const guard = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+		let stdout = "";
+		let stderr = "";
+		child.stdout.setEncoding("utf8").on("data", (d: string) => {
+			stdout += d;
+		});
+		child.stderr.setEncoding("utf8").on("data", (d: string) => {
+			stderr += d;
+		});
+		child.on("error", (e) => {
+			clearTimeout(guard);
+			reject(e);
+		});
+		child.on("close", (code, signal) => {
+			clearTimeout(guard);
+			resolve({ code, signal, stdout, stderr });
+		});
+	});
 }

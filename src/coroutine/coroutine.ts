@@ -128,14 +128,12 @@ export function produceIn<E>(
 		undefined,
 		ProducerChannel,
 	);
-	const co = new ChannelCoroutine(
+	startChannelCoroutine(
 		parentContext,
-		producerBody(channel, block as ProducerBlock<E>),
 		channel,
+		producerBody(channel, block as ProducerBlock<E>),
 		"ProducerCoroutine",
 	);
-	channel.coroutine = co;
-	startCoroutine(co, parentContext, CoroutineStart.DEFAULT);
 	return channel;
 }
 
@@ -152,15 +150,25 @@ export function actorIn<E>(
 		undefined,
 		ActorChannel,
 	);
-	const co = new ChannelCoroutine(
+	startChannelCoroutine(
 		parentContext,
-		actorBody(channel, block as ActorBlock<E>),
 		channel,
+		actorBody(channel, block as ActorBlock<E>),
 		"ActorCoroutine",
 	);
+	return channel;
+}
+
+/** Starts a `produce` or `actor` channel's coroutine at once, as a child of the context's job. */
+function startChannelCoroutine(
+	parentContext: CoroutineContext,
+	channel: CoroutineChannel & { coroutine: Job | null },
+	body: Block<void>,
+	name: string,
+): void {
+	const co = new ChannelCoroutine(parentContext, body, channel, name);
 	channel.coroutine = co;
 	startCoroutine(co, parentContext, CoroutineStart.DEFAULT);
-	return channel;
 }
 
 /** Splits `(block)`, `(context, block)` or `(context, capacity, block)` of produce/actor. */

@@ -1,30 +1,13 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nodeArgsOfSource } from "../../scripts/bundled.js";
+import { nodeArgsOfSource, runNode } from "../../scripts/bundled.js";
 import { withHangGuard } from "../support/test-base.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
 /** Runs an ES module script (importing `./src/index.ts`) in a fresh Node process. */
-function runScript(
+async function runScript(
 	script: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, nodeArgsOfSource(script), {
-			cwd: root,
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.setEncoding("utf8").on("data", (d: string) => {
-			stdout += d;
-		});
-		child.stderr.setEncoding("utf8").on("data", (d: string) => {
-			stderr += d;
-		});
-		child.on("error", reject);
-		child.on("close", (status) => resolve({ status, stdout, stderr }));
-	});
+	const r = await runNode(nodeArgsOfSource(script), 20_000);
+	return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("the default last resort for uncaught failures (E5, K5)", () => {

@@ -6,43 +6,22 @@
  * leaves in the runtime's queues. A retained slot with its wait costs about 100 bytes per
  * collector (1 MB here); the bound is 60 bytes per collector.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { nodeArgs } from "../../scripts/bundled.js";
+import { nodeArgs, runNode } from "../../scripts/bundled.js";
 
 const fixture = fileURLToPath(
 	new URL("./fixtures/slot-release.ts", import.meta.url),
 );
-const cwd = fileURLToPath(new URL("../..", import.meta.url));
 
-function runFixture(mode: string): Promise<{
+async function runFixture(mode: string): Promise<{
 	count: number;
 	jobCollected: boolean;
 	growth: number;
 }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(
-			process.execPath,
-			["--expose-gc", ...nodeArgs(fixture, mode)],
-			{ cwd, stdio: ["ignore", "pipe", "pipe"] },
-		);
-		const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
-		let out = "";
-		let err = "";
-		child.stdout.on("data", (d: Buffer) => {
-			out += d.toString();
-		});
-		child.stderr.on("data", (d: Buffer) => {
-			err += d.toString();
-		});
-		child.on("error", reject);
-		child.on("close", (code) => {
-			clearTimeout(guard);
-			if (code === 0) resolve(JSON.parse(out.trim()));
-			else reject(new Error(`fixture exited ${code}: ${err}`));
-		});
-	});
+	const r = await runNode(["--expose-gc", ...nodeArgs(fixture, mode)], 60_000);
+	if (r.code !== 0) throw new Error(`fixture exited ${r.code}: ${r.stderr}`);
+	return JSON.parse(r.stdout.trim());
 }
 
 for (const mode of ["shared", "state"]) {

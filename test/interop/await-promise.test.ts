@@ -13,7 +13,7 @@ import {
 	yieldNow,
 } from "kocoro";
 import { describe, expect, it } from "vitest";
-import { nodeArgs } from "../../scripts/bundled.js";
+import { nodeArgs, runNode } from "../../scripts/bundled.js";
 
 /** A promise with its settle functions, for tests that decide when it settles. */
 function pending<T>(): {
@@ -449,31 +449,14 @@ describe("awaitPromise and garbage collection", () => {
 	const fixture = fileURLToPath(
 		new URL("./fixtures/gc-release.ts", import.meta.url),
 	);
-	const cwd = fileURLToPath(new URL("../..", import.meta.url));
 
-	function runFixture(mode: string): Promise<string> {
-		return new Promise((resolve, reject) => {
-			const child = spawn(
-				process.execPath,
-				["--expose-gc", ...nodeArgs(fixture, mode)],
-				{ cwd, stdio: ["ignore", "pipe", "pipe"] },
-			);
-			const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
-			let out = "";
-			let err = "";
-			child.stdout.on("data", (d: Buffer) => {
-				out += d.toString();
-			});
-			child.stderr.on("data", (d: Buffer) => {
-				err += d.toString();
-			});
-			child.on("error", reject);
-			child.on("close", (code) => {
-				clearTimeout(guard);
-				if (code === 0) resolve(out.trim());
-				else reject(new Error(`fixture exited ${code}: ${err}`));
-			});
-		});
+	async function runFixture(mode: string): Promise<string> {
+		const r = await runNode(
+			["--expose-gc", ...nodeArgs(fixture, mode)],
+			20_000,
+		);
+		if (r.code !== 0) throw new Error(`fixture exited ${r.code}: ${r.stderr}`);
+		return r.stdout.trim();
 	}
 
 	it("a cancelled coroutine is not kept reachable by a promise that never settles", async () => {

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nodeArgs } from "../../scripts/bundled.js";
+import { nodeArgs, runNode } from "../../scripts/bundled.js";
 
 // Before: each cancelled awaitPromise(p) of a pending p left its reaction on p (~330-790 B
 // each), and a cancelled asDeferred(p) stayed reachable until p settled.
@@ -9,36 +8,19 @@ describe("waiters of a long-lived promise: one reaction per promise, nothing lef
 	const fixture = fileURLToPath(
 		new URL("./fixtures/waiter-heap.ts", import.meta.url),
 	);
-	const cwd = fileURLToPath(new URL("../..", import.meta.url));
 
-	function runFixture(mode: string): Promise<{
+	async function runFixture(mode: string): Promise<{
 		bytesPerWaiter: number;
 		alive: number;
 		sampled: number;
 		thenCalls: number;
 	}> {
-		return new Promise((resolve, reject) => {
-			const child = spawn(
-				process.execPath,
-				["--expose-gc", ...nodeArgs(fixture, mode)],
-				{ cwd, stdio: ["ignore", "pipe", "pipe"] },
-			);
-			const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
-			let out = "";
-			let err = "";
-			child.stdout.on("data", (d: Buffer) => {
-				out += d.toString();
-			});
-			child.stderr.on("data", (d: Buffer) => {
-				err += d.toString();
-			});
-			child.on("error", reject);
-			child.on("close", (code) => {
-				clearTimeout(guard);
-				if (code === 0) resolve(JSON.parse(out.trim()));
-				else reject(new Error(`fixture exited ${code}: ${err}`));
-			});
-		});
+		const r = await runNode(
+			["--expose-gc", ...nodeArgs(fixture, mode)],
+			60_000,
+		);
+		if (r.code !== 0) throw new Error(`fixture exited ${r.code}: ${r.stderr}`);
+		return JSON.parse(r.stdout.trim());
 	}
 
 	for (const mode of ["awaitPromise", "asDeferred"]) {
