@@ -2,9 +2,9 @@
  * `npm run bench [-- --quick] [-- --runs N] [-- --only workload,...] [-- --node 22|24|PATH]`:
  * runs every workload for every system, each run in its own child process (on the system's
  * bundle: scripts/bundled.ts), and prints one table of medians with the ratio of kocoro to each
- * peer, then the issue's targets and whether kocoro meets them. The runs
- * of the systems are interleaved (run 1 of each system, then run 2 ...), so a slow phase of the
- * machine does not fall on one system only. A full run also writes bench/results/latest.md.
+ * peer, then the issue's targets and whether kocoro meets them. The runs of the systems are
+ * interleaved (run 1 of each system, then run 2 ...), so a slow phase of the machine does not
+ * fall on one system only. A full run also writes bench/results/latest.md.
  * `--quick` (the smoke test) runs small sizes once, a child per core at a time, and checks results
  * only, never speed.
  * `--node 22` or `--node 24` runs the systems on that Node (installed by .ci/install-runtimes),
@@ -169,8 +169,14 @@ function startAll(): Job[] {
 		}
 	}
 	let next = 0;
+	// After a failure no further child starts: the run is reported failed once the results reach it.
+	let failed = false;
 	const worker = async (): Promise<void> => {
-		while (next < starters.length) await starters[next++]!().catch(() => {});
+		while (!failed && next < starters.length) {
+			await starters[next++]!().catch(() => {
+				failed = true;
+			});
+		}
 	};
 	for (let i = 0; i < concurrency; i++) void worker();
 	return jobs;

@@ -7,9 +7,9 @@
  *
  * A bundle resolves kocoro's entry points (`kocoro`, `kocoro/test`, ...) to their sources, as the
  * vitest aliases do, and leaves every other package an import, so it is the code of the working
- * tree. It carries an inline source map: run it with `--enable-source-maps` and stack traces name the
- * .ts files and lines. Each process bundles a program once, on first use, so a bundle is never
- * older than the run that uses it.
+ * tree. It carries an inline source map: run with `--enable-source-maps` (as {@link nodeArgs}
+ * does), stack traces name the .ts files and lines. Each process bundles a program once, on first
+ * use, so a bundle is never older than the run that uses it.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -85,7 +85,7 @@ export function bundled(entry: string): string {
 	const inRepository = relative(repositoryRoot, resolve(repositoryRoot, entry));
 	if (inRepository.startsWith("..") || isAbsolute(inRepository)) {
 		throw new Error(
-			`bundled(${entry}): not a file of the repository; for generated code use bundledSource(code)`,
+			`bundled(${entry}): not a file of the repository; run generated code with nodeArgsOfSource(code)`,
 		);
 	}
 	const path = join(repositoryRoot, inRepository);
