@@ -1,10 +1,9 @@
 /**
  * `npm run bench [-- --quick] [-- --runs N] [-- --only workload,...] [-- --node 22|24|PATH]`:
- * runs every workload for every system, each run in its own child process (on the system's
- * bundle: scripts/bundled.ts), and prints one table of medians with the ratio of kocoro to each
- * peer, then the issue's targets and whether kocoro meets them. The runs of the systems are
- * interleaved (run 1 of each system, then run 2 ...), so a slow phase of the machine does not
- * fall on one system only. A full run also writes bench/results/latest.md.
+ * runs every workload for every system, each run in its own child process, and prints one
+ * table of medians with the ratio of kocoro to each peer, then the issue's targets and whether
+ * kocoro meets them. The runs of the systems are interleaved (run 1 of each system, then run 2
+ * ...), so a slow phase of the machine does not fall on one system only. A full run also writes bench/results/latest.md.
  * `--quick` (the smoke test) runs small sizes once, a child per core at a time, and checks results
  * only, never speed.
  * `--node 22` or `--node 24` runs the systems on that Node (installed by .ci/install-runtimes),
@@ -110,15 +109,19 @@ const scale = quick ? 0.05 : 1;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * One run of `workload` by `system` in a child process, on the system's bundle (scripts/bundled.ts:
- * no TypeScript loader in the measured process).
+ * One run of `workload` by `system` in a child process. A measuring run loads the system as
+ * separate ES modules through tsx, as Node loads kocoro's `dist/`; a `--quick` run, which checks
+ * results only, runs the system's bundle (scripts/bundled.ts), which starts ten times faster.
+ * Bundled, some workloads run much faster (V8 inlines across what was a module boundary:
+ * flow-pipeline 39 against 16 M values/s), so the two are never mixed in one table.
  */
 async function runOnce(system: SystemId, workload: Workload): Promise<Result> {
-	// No --enable-source-maps: it would load the peers' source maps too.
+	const program = `bench/systems/${system}.ts`;
+	// No --enable-source-maps for a bundle: it would load the peers' source maps too.
 	const r = await runNode(
 		[
 			"--expose-gc",
-			bundled(`bench/systems/${system}.ts`),
+			...(quick ? [bundled(program)] : ["--import", "tsx", program]),
 			workload,
 			String(scale),
 		],
