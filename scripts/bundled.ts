@@ -3,7 +3,7 @@
  * loader. A child started with `node --import tsx` spends about a second of CPU starting the
  * loader and transforming src/ module by module; the same program bundled once by esbuild starts
  * in about a tenth of that. The tests that start programs (main(), the examples, the doc snippets,
- * the heap fixtures) and the benchmarks use this.
+ * the heap fixtures) and `bench --quick` use this (not the measuring runs: bench/run.ts says why).
  *
  * A bundle resolves kocoro's entry points (`kocoro`, `kocoro/test`, ...) to their sources, as the
  * vitest aliases do, and leaves every other package an import, so it is the code of the working
