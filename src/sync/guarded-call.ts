@@ -4,7 +4,8 @@
  * the uncontended call (take, run a plain action, give back) is then a few plain calls, with no
  * generator object and no `yield*` frame (about 3× faster).
  *
- * The coroutine runs it with `yield*`, which forwards `next`/`throw`/`return` here:
+ * The coroutine runs it with `yield*`, which forwards `next`/`throw`/`return` here (a stored
+ * call yielded again runs as a new one):
  * - START: take at once, or yield a {@link PermitWaiter} (WAITING); a throw while WAITING is the
  *   waiter's cancellation: nothing is held, it propagates.
  * - then run the action: a plain result gives back and completes; a suspend call is driven here
@@ -45,7 +46,12 @@ export class GuardedCall<R>
 	) {}
 
 	[Symbol.iterator](): Iterator<Instruction, R, unknown> {
-		return this;
+		// The first `yield*` runs this object itself (no allocation on the fast path); any later
+		// one, or one while a run is still under way in another coroutine, runs a fresh call, so
+		// a stored withLock/withPermit takes, runs and gives back again every time.
+		return this.state === START
+			? this
+			: new GuardedCall(this.guard, this.owner, this.action, this.where);
 	}
 
 	next(value?: unknown): IteratorResult<Instruction, R> {

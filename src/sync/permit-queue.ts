@@ -60,10 +60,16 @@ export class PermitWaiter
 		if (!(co instanceof AbstractCoroutine)) {
 			throw new TypeError(`${queue.waitName()} must run in a kocoro coroutine`);
 		}
-		this.co = co;
-		this.state = QUEUED;
-		queue.enqueue(this);
-		co.waiting = this;
+		// A stored lock()/acquire() yielded again while an earlier wait of it is still pending
+		// (another coroutine's) waits with a waiter of its own: the queue links each waiter once.
+		const w =
+			this.state === QUEUED || this.state === GRANTED
+				? new PermitWaiter(queue, this.owner)
+				: this;
+		w.co = co;
+		w.state = QUEUED;
+		queue.enqueue(w);
+		co.waiting = w;
 		return SUSPENDED;
 	}
 

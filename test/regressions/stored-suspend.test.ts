@@ -5,6 +5,8 @@ import {
 	delay,
 	type Instruction,
 	joinAll,
+	Mutex,
+	Semaphore,
 	supervisorScope,
 	withContext,
 	withTimeout,
@@ -116,6 +118,67 @@ describe("a stored suspend value runs again at every yield*", () => {
 		});
 		expect(runs).toBe(10);
 		expect(elapsed).toBe(100);
+	});
+
+	it("withLock and withPermit: a stored call takes the lock or permit and runs its action again, uncontended and contended", async () => {
+		const results: number[] = [];
+		let runs = 0;
+		await runTest(function* () {
+			const mutex = Mutex();
+			const semaphore = Semaphore(1);
+			const action = function* () {
+				runs++;
+				yield* delay(10);
+				return runs;
+			};
+			for (const call of [
+				mutex.withLock(action),
+				semaphore.withPermit(action),
+			]) {
+				results.push(yield* call);
+				results.push(yield* call);
+				// Two coroutines at once on the same stored call: the second waits for the first.
+				const a = this.async(function* () {
+					return yield* call;
+				});
+				const b = this.async(function* () {
+					return yield* call;
+				});
+				results.push(yield* a.await(), yield* b.await());
+			}
+			expect(mutex.isLocked).toBe(false);
+			expect(semaphore.availablePermits).toBe(1);
+		});
+		expect(runs).toBe(8);
+		expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+	});
+
+	it("lock and acquire: one stored call awaited by two coroutines at once queues two waits", async () => {
+		const order: string[] = [];
+		await runTest(function* () {
+			const mutex = Mutex();
+			const semaphore = Semaphore(1);
+			for (const [name, take, give] of [
+				["lock", mutex.lock(), () => mutex.unlock()],
+				["acquire", semaphore.acquire(), () => semaphore.release()],
+			] as const) {
+				yield* take; // held: both waits below must queue
+				const waiters = ["a", "b"].map((who) =>
+					this.launch(function* () {
+						yield* take;
+						order.push(`${name} ${who}`);
+						yield* delay(10);
+						give();
+					}),
+				);
+				yield* yieldNow();
+				give();
+				yield* joinAll(waiters);
+			}
+			expect(mutex.isLocked).toBe(false);
+			expect(semaphore.availablePermits).toBe(1);
+		});
+		expect(order).toEqual(["lock a", "lock b", "acquire a", "acquire b"]);
 	});
 });
 
