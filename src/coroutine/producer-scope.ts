@@ -9,9 +9,7 @@ import type { ChannelResult } from "../channels/channel-result.js";
 import type {
 	ChannelIterator,
 	ReceiveChannel,
-	SendChannel,
 } from "../channels/channel-types.js";
-import type { CoroutineContext } from "../context/coroutine-context.js";
 import type { CancellationException } from "../errors/exceptions.js";
 import { IllegalStateException } from "../errors/exceptions.js";
 import {
@@ -21,7 +19,7 @@ import {
 	type SuspendingCoroutine,
 	type Suspension,
 } from "../intrinsics/instruction.js";
-import type { Deferred, Job } from "../job/job.js";
+import type { Job } from "../job/job.js";
 import { JobKey } from "../job/job-key.js";
 import type {
 	ActorBlock,
@@ -31,50 +29,7 @@ import type {
 	ProducerBlock,
 	ProducerScope,
 } from "./coroutine-scope.js";
-
-/** The CoroutineScope half: every call goes to the body's own coroutine scope. */
-abstract class ScopeDelegate {
-	constructor(protected readonly scope: CoroutineScope) {}
-	get coroutineContext(): CoroutineContext {
-		return this.scope.coroutineContext;
-	}
-	get isActive(): boolean {
-		return this.scope.isActive;
-	}
-	ensureActive(): void {
-		this.scope.ensureActive();
-	}
-	launch(...args: unknown[]): Job {
-		return (this.scope.launch as (...a: unknown[]) => Job).apply(
-			this.scope,
-			args,
-		);
-	}
-	async<T>(...args: unknown[]): Deferred<T> {
-		return (this.scope.async as (...a: unknown[]) => Deferred<T>).apply(
-			this.scope,
-			args,
-		);
-	}
-	promise<T>(...args: unknown[]): Promise<T> {
-		return (this.scope.promise as (...a: unknown[]) => Promise<T>).apply(
-			this.scope,
-			args,
-		);
-	}
-	produce<E>(...args: unknown[]): ReceiveChannel<E> {
-		return (this.scope.produce as (...a: unknown[]) => ReceiveChannel<E>).apply(
-			this.scope,
-			args,
-		);
-	}
-	actor<E>(...args: unknown[]): SendChannel<E> {
-		return (this.scope.actor as (...a: unknown[]) => SendChannel<E>).apply(
-			this.scope,
-			args,
-		);
-	}
-}
+import { ScopeDelegate } from "./scope-delegate.js";
 
 /** `produce`'s `this`: the producer's scope and the sending side of its channel. */
 class ProducerScopeImpl<E> extends ScopeDelegate implements ProducerScope<E> {

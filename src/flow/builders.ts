@@ -35,16 +35,6 @@ function* collectSafely<T>(
 	yield* block.call(safe, safe) as Generator<never, void, unknown>;
 }
 
-/** Our own operators' source: the body gets the raw downstream collector (kotlinx's `unsafeFlow`). */
-export class UnsafeFlowSource<T> implements FlowSource<T> {
-	constructor(
-		private readonly body: (collector: FlowCollector<T>) => Suspend<void>,
-	) {}
-	[collectTo](collector: FlowCollector<T>): Suspend<void> {
-		return this.body(collector);
-	}
-}
-
 /** `flowOf(...)`, `asFlow(array)`: emits the elements; synchronous while the downstream is. */
 export class IterableSource<T> implements FlowSource<T> {
 	constructor(private readonly values: Iterable<T>) {}

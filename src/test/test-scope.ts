@@ -1,7 +1,5 @@
-import type { ReceiveChannel, SendChannel } from "../channels/channel-types.js";
-import type { CoroutineContext } from "../context/coroutine-context.js";
+import { ScopeDelegate } from "../coroutine/scope-delegate.js";
 import type { CancellationException } from "../errors/exceptions.js";
-import type { Deferred, Job } from "../job/job.js";
 import type { CoroutineScope } from "../scope/context-scope.js";
 import type { TestCoroutineScheduler } from "./test-coroutine-scheduler.js";
 
@@ -29,55 +27,18 @@ export interface TestScope extends CoroutineScope {
 }
 
 /** A TestScope around the body coroutine's scope. */
-export class TestScopeImpl implements TestScope {
+export class TestScopeImpl extends ScopeDelegate implements TestScope {
 	constructor(
-		private readonly scope: CoroutineScope,
+		scope: CoroutineScope,
 		readonly testScheduler: TestCoroutineScheduler,
 		readonly backgroundScope: CoroutineScope,
-	) {}
-	get coroutineContext(): CoroutineContext {
-		return this.scope.coroutineContext;
-	}
-	get isActive(): boolean {
-		return this.scope.isActive;
-	}
-	ensureActive(): void {
-		this.scope.ensureActive();
+	) {
+		super(scope);
 	}
 	cancel(cause?: CancellationException | string): void {
 		this.scope.cancel(cause);
 	}
-	launch(...args: unknown[]): Job {
-		return (this.scope.launch as (...a: unknown[]) => Job).apply(
-			this.scope,
-			args,
-		);
-	}
-	async<T>(...args: unknown[]): Deferred<T> {
-		return (this.scope.async as (...a: unknown[]) => Deferred<T>).apply(
-			this.scope,
-			args,
-		);
-	}
-	promise<T>(...args: unknown[]): Promise<T> {
-		return (this.scope.promise as (...a: unknown[]) => Promise<T>).apply(
-			this.scope,
-			args,
-		);
-	}
-	produce<E>(...args: unknown[]): ReceiveChannel<E> {
-		return (this.scope.produce as (...a: unknown[]) => ReceiveChannel<E>).apply(
-			this.scope,
-			args,
-		);
-	}
-	actor<E>(...args: unknown[]): SendChannel<E> {
-		return (this.scope.actor as (...a: unknown[]) => SendChannel<E>).apply(
-			this.scope,
-			args,
-		);
-	}
-	toString(): string {
+	override toString(): string {
 		return `TestScope[${String(this.scope)}]`;
 	}
 }

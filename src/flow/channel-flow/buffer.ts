@@ -2,15 +2,14 @@
  * `buffer`, `conflate`, `flowOn` (kotlinx `flow/operators/Context.kt`): each makes or fuses a
  * {@link ChannelFlowSource}, with kotlinx's argument checks and texts.
  */
+
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
+import { Channel } from "../../channels/channel.js";
 import type { CoroutineContext } from "../../context/coroutine-context.js";
 import { EmptyCoroutineContext } from "../../context/coroutine-context.js";
 import { JobKey } from "../../job/job-key.js";
 import type { FlowSource } from "../collector.js";
 import { ChannelFlowOperator, ChannelFlowSource } from "./channel-flow.js";
-
-const CONFLATED = -1;
-const BUFFERED = -2;
 
 /** The channel flow under a `Flow` wrapper, if any (so fusion sees through the wrapper). */
 function unwrap<T>(flow: FlowSource<T>): FlowSource<T> {
@@ -27,7 +26,11 @@ export function buffer<T>(
 ): FlowSource<T> {
 	if (
 		typeof capacity !== "number" ||
-		!(capacity >= 0 || capacity === BUFFERED || capacity === CONFLATED) ||
+		!(
+			capacity >= 0 ||
+			capacity === Channel.BUFFERED ||
+			capacity === Channel.CONFLATED
+		) ||
 		(capacity >= 0 &&
 			!Number.isInteger(capacity) &&
 			capacity !== Number.POSITIVE_INFINITY)
@@ -36,14 +39,17 @@ export function buffer<T>(
 			`Buffer size should be non-negative, BUFFERED, or CONFLATED, but was ${capacity}`,
 		);
 	}
-	if (capacity === CONFLATED && onBufferOverflow !== BufferOverflow.SUSPEND) {
+	if (
+		capacity === Channel.CONFLATED &&
+		onBufferOverflow !== BufferOverflow.SUSPEND
+	) {
 		throw new RangeError(
 			"CONFLATED capacity cannot be used with non-default onBufferOverflow",
 		);
 	}
 	let c = capacity;
 	let overflow = onBufferOverflow;
-	if (c === CONFLATED) {
+	if (c === Channel.CONFLATED) {
 		c = 0;
 		overflow = BufferOverflow.DROP_OLDEST;
 	}

@@ -4,7 +4,9 @@
  * the flow ends when the block and its children end. A `callbackFlow` block that returns with
  * the channel still open fails with kotlinx's text: it must end with `awaitClose`.
  */
+
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
+import { Channel } from "../../channels/channel.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -17,20 +19,16 @@ import type {
 import { ChannelFlowSource } from "./channel-flow.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
-const BUFFERED = -2;
 
 export class ChannelFlowBuilderSource<T> extends ChannelFlowSource<T> {
 	constructor(
 		readonly block: ProducerBlock<T>,
 		readonly isCallbackFlow: boolean,
 		context: CoroutineContext = EmptyCoroutineContext,
-		capacity: number = BUFFERED,
+		capacity: number = Channel.BUFFERED,
 		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
 	) {
 		super(context, capacity, onBufferOverflow);
-	}
-	get operatorName(): string {
-		return this.isCallbackFlow ? "callbackFlow" : "channelFlow";
 	}
 	protected create(
 		context: CoroutineContext,

@@ -12,7 +12,7 @@
  */
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
 import { BufferedChannel } from "../../channels/buffered-channel.js";
-import { type Channel, makeChannel } from "../../channels/channel.js";
+import { Channel, makeChannel } from "../../channels/channel.js";
 import type { SendChannel } from "../../channels/channel-types.js";
 import {
 	type CoroutineContext,
@@ -42,8 +42,6 @@ import { emitAllChannel } from "./emit-all-channel.js";
 
 /** No channel unless one is needed (a bare `flowOn`): kotlinx's `Channel.OPTIONAL_CHANNEL`. */
 export const OPTIONAL_CHANNEL = -3;
-const BUFFERED = -2;
-const UNLIMITED = Number.POSITIVE_INFINITY;
 
 /** Whether `ctx` adds nothing to `base`: every element of `ctx` is already in `base`. */
 export function addsNothing(
@@ -61,9 +59,6 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 		readonly onBufferOverflow: BufferOverflow,
 	) {}
 
-	/** The name shown for the producer coroutine in debug dumps. */
-	abstract get operatorName(): string;
-
 	fuse(
 		context: CoroutineContext = EmptyCoroutineContext,
 		capacity: number = OPTIONAL_CHANNEL,
@@ -78,9 +73,9 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 		} else {
 			if (this.capacity === OPTIONAL_CHANNEL) newCapacity = capacity;
 			else if (capacity === OPTIONAL_CHANNEL) newCapacity = this.capacity;
-			else if (this.capacity === BUFFERED) newCapacity = capacity;
-			else if (capacity === BUFFERED) newCapacity = this.capacity;
-			else newCapacity = Math.min(this.capacity + capacity, UNLIMITED);
+			else if (this.capacity === Channel.BUFFERED) newCapacity = capacity;
+			else if (capacity === Channel.BUFFERED) newCapacity = this.capacity;
+			else newCapacity = Math.min(this.capacity + capacity, Channel.UNLIMITED);
 			newOverflow = this.onBufferOverflow;
 		}
 		if (
@@ -103,7 +98,9 @@ export abstract class ChannelFlowSource<T> implements FlowSource<T> {
 	abstract collectToChannel(producer: ProducerScope<T>): Suspend<void>;
 
 	get produceCapacity(): number {
-		return this.capacity === OPTIONAL_CHANNEL ? BUFFERED : this.capacity;
+		return this.capacity === OPTIONAL_CHANNEL
+			? Channel.BUFFERED
+			: this.capacity;
 	}
 
 	/** Starts the producer in `scope`: returns the channel it fills. */
@@ -203,9 +200,6 @@ export class ChannelFlowOperator<T> extends ChannelFlowSource<T> {
 		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
 	) {
 		super(context, capacity, onBufferOverflow);
-	}
-	get operatorName(): string {
-		return this.capacity === OPTIONAL_CHANNEL ? "Flow.flowOn" : "Flow.buffer";
 	}
 	protected create(
 		context: CoroutineContext,

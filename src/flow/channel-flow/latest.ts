@@ -4,7 +4,9 @@
  * of the producer, started undispatched; a new value first cancels the previous child and waits
  * for it to finish (its `finally` blocks run before the next transform starts).
  */
+
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
+import { Channel } from "../../channels/channel.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -29,7 +31,6 @@ import {
 import { ChannelFlowSource, SendingCollector } from "./channel-flow.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
-const BUFFERED = -2;
 
 /** kotlinx's `ChildCancelledException`: how a `*Latest` operator cancels the previous child. */
 export class ChildCancelledException extends CancellationException {
@@ -44,13 +45,10 @@ export class TransformLatestSource<T, R> extends ChannelFlowSource<R> {
 		readonly transform: SuspendFnOn<FlowCollector<R>, [T], void>,
 		readonly where: string,
 		context: CoroutineContext = EmptyCoroutineContext,
-		capacity: number = BUFFERED,
+		capacity: number = Channel.BUFFERED,
 		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
 	) {
 		super(context, capacity, onBufferOverflow);
-	}
-	get operatorName(): string {
-		return this.where;
 	}
 	protected create(
 		context: CoroutineContext,

@@ -3,7 +3,9 @@
  * to `concurrency` inner flows at once, each in a child of the producer; `merge(...flows)`
  * collects every flow at once. All of them send into the one channel of the channel flow.
  */
+
 import { BufferOverflow } from "../../channels/buffer-overflow.js";
+import { Channel } from "../../channels/channel.js";
 import {
 	type CoroutineContext,
 	EmptyCoroutineContext,
@@ -24,7 +26,6 @@ import { requireCoroutine } from "../safe-collector.js";
 import { ChannelFlowSource, SendingCollector } from "./channel-flow.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
-const BUFFERED = -2;
 
 /** The permits of `flattenMerge`: at most `concurrency` inner collections at once, FIFO. */
 class Permits {
@@ -58,13 +59,10 @@ export class MergeSource<T> extends ChannelFlowSource<T> {
 		readonly upstream: FlowSource<FlowSource<T>>,
 		readonly concurrency: number,
 		context: CoroutineContext = EmptyCoroutineContext,
-		capacity: number = BUFFERED,
+		capacity: number = Channel.BUFFERED,
 		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
 	) {
 		super(context, capacity, onBufferOverflow);
-	}
-	get operatorName(): string {
-		return "Flow.flatMapMerge";
 	}
 	protected create(
 		context: CoroutineContext,
@@ -115,13 +113,10 @@ export class MergeAllSource<T> extends ChannelFlowSource<T> {
 	constructor(
 		readonly flows: readonly FlowSource<T>[],
 		context: CoroutineContext = EmptyCoroutineContext,
-		capacity: number = BUFFERED,
+		capacity: number = Channel.BUFFERED,
 		onBufferOverflow: BufferOverflow = BufferOverflow.SUSPEND,
 	) {
 		super(context, capacity, onBufferOverflow);
-	}
-	get operatorName(): string {
-		return "merge";
 	}
 	protected create(
 		context: CoroutineContext,

@@ -20,13 +20,12 @@ import { coroutineScope } from "../../scope/scoping-functions.js";
 import { withTimeoutOrNull } from "../../scope/with-timeout.js";
 import { delayProviderOf } from "../../time/delay-provider.js";
 import {
-	AbstractCollector,
 	collectTo,
 	type FlowCollector,
 	type FlowSource,
 } from "../collector.js";
 import { requireCoroutine } from "../safe-collector.js";
-import { launchProducer } from "./channel-flow.js";
+import { launchProducer, SendingCollector } from "./channel-flow.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
 const NONE = Symbol("none");
@@ -42,14 +41,7 @@ class TimedReceiver<T> {
 			EmptyCoroutineContext,
 			capacity,
 			BufferOverflow.SUSPEND,
-			(producer) =>
-				up[collectTo](
-					new (class extends AbstractCollector<T> {
-						emit(value: T): Suspend<void> {
-							return producer.send(value);
-						}
-					})(),
-				),
+			(producer) => up[collectTo](new SendingCollector(producer)),
 			(e) => {
 				this.rescued = e;
 			},

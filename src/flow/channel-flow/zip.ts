@@ -25,7 +25,7 @@ import {
 	type FlowCollector,
 	type FlowSource,
 } from "../collector.js";
-import { launchProducer } from "./channel-flow.js";
+import { launchProducer, SendingCollector } from "./channel-flow.js";
 
 type Gen<R = void> = Generator<never, R, unknown>;
 
@@ -42,7 +42,7 @@ export function zip<T1, T2, R>(
 					EmptyCoroutineContext,
 					0,
 					BufferOverflow.SUSPEND,
-					(producer) => second[collectTo](new SendTo(producer)),
+					(producer) => second[collectTo](new SendingCollector(producer)),
 				);
 				const owner = {};
 				function* emitZipped(value: T1): Gen {
@@ -71,15 +71,6 @@ export function zip<T1, T2, R>(
 			});
 		},
 	};
-}
-
-class SendTo<T> extends AbstractCollector<T> {
-	constructor(private readonly channel: { send(v: T): Suspend<void> }) {
-		super();
-	}
-	emit(value: T): Suspend<void> {
-		return this.channel.send(value);
-	}
 }
 
 interface Update {
