@@ -14,6 +14,10 @@ import { handleCoroutineException } from "../context/coroutine-exception-handler
 import { CoroutineDispatcher } from "../dispatchers/coroutine-dispatcher.js";
 import { Dispatchers } from "../dispatchers/dispatchers.js";
 import type { Suspend } from "../intrinsics/instruction.js";
+import {
+	AsyncFunction,
+	AsyncGeneratorFunction,
+} from "../intrinsics/suspend-fn.js";
 import { getCompletedOf, promiseOf } from "../job/deferred-support.js";
 import type { Deferred, Job } from "../job/job.js";
 import { AwaitInstruction } from "../job/join-await.js";
@@ -233,25 +237,25 @@ export function builderArgs(
 	return { context, start, block: checkBlock(block, where) };
 }
 
-const AsyncFunction = (async () => {}).constructor;
-const AsyncGeneratorFunction = async function* () {}.constructor;
+/** The call as a message names it: `launch(block)`, or `where` itself when it shows arguments. */
+function callOf(where: string): string {
+	return where.endsWith(")") ? where : `${where}(block)`;
+}
 
 export function checkBlock<T>(block: unknown, where: string): Block<T> {
-	// The call as the message names it: `launch(block)`, or `where` itself when it shows arguments.
-	const call = where.endsWith(")") ? where : `${where}(block)`;
 	if (typeof block !== "function") {
 		throw new TypeError(
-			`${call}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
+			`${callOf(where)}: the block must be a generator function (\`function* () { ... }\`), got ${block === null ? "null" : typeof block}`,
 		);
 	}
 	if (block.constructor === AsyncFunction) {
 		throw new TypeError(
-			`${call}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${callOf(where)}: the block is an async function; write it as a generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 	if (block.constructor === AsyncGeneratorFunction) {
 		throw new TypeError(
-			`${call}: the block is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
+			`${callOf(where)}: the block is an async generator function; write it as a plain generator function (\`function* () { ... }\`) and wait for promises with \`yield* awaitPromise(p)\``,
 		);
 	}
 	return block as Block<T>;

@@ -39,8 +39,10 @@ export type SuspendFnOn<Recv, A extends unknown[], R> = (
 ) => R | Suspend<R>;
 
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype);
-const AsyncFunction = (async () => {}).constructor;
-const AsyncGeneratorFunction = async function* () {}.constructor;
+/** @internal The constructors of async functions and async generator functions, to refuse them. */
+export const AsyncFunction = (async () => {}).constructor;
+/** @internal See {@link AsyncFunction}. */
+export const AsyncGeneratorFunction = async function* () {}.constructor;
 
 /** Whether `v` is something to run with `yield*`: a generator object or a kocoro instruction. */
 function isGeneratorOrInstruction(v: unknown): v is Suspend<unknown> {
@@ -97,17 +99,8 @@ export function* completeSuspendFn<R>(
 	returned: R | Suspend<R>,
 	where: string,
 ): Generator<Instruction, R, unknown> {
-	if (isGeneratorOrInstruction(returned)) {
+	if (isSuspendCall(returned, where)) {
 		return (yield* returned as Suspend<R>) as R;
-	}
-	if (
-		returned !== null &&
-		typeof returned === "object" &&
-		typeof (returned as { then?: unknown }).then === "function"
-	) {
-		throw new TypeError(
-			`${where}: the callback returned a Promise; inside a coroutine wait for it with \`yield* awaitPromise(p)\` in a generator function`,
-		);
 	}
 	return returned as R;
 }
