@@ -16,10 +16,9 @@ import {
 	SharingStarted,
 } from "kocoro";
 import { runTest } from "kocoro/test";
-import { delays, propertyRuns, seeds } from "kocoro/test/arbitraries";
+import { delays, seeds } from "kocoro/test/arbitraries";
 import { expect, it } from "vitest";
-
-const RUNS = propertyRuns(200);
+import { RUNS } from "./support.js";
 
 it("a StateFlow collector never sees two equal values in a row and ends on the last value set", async () => {
 	await fc.assert(

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { propertyRuns, seeds } from "kocoro/test/arbitraries";
-import { afterAll } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import { type RunResult, runOnKocoro } from "./interpreter.js";
 import { type ModelResult, runOnModel } from "./model.js";
 import type { Body, Program, ScopeKind } from "./program.js";
@@ -58,6 +58,14 @@ export function countProgram(seed: number | undefined): void {
  * `[property final-states] 10000 programs (7493 seeded, 2507 FIFO), 10000 runTest runs, ...`.
  */
 export function reportPrograms(property: string): void {
+	// Test files share this module (vitest's isolate: false): each file counts from zero.
+	beforeAll(() => {
+		for (const key of Object.keys(
+			programsRun,
+		) as (keyof typeof programsRun)[]) {
+			programsRun[key] = 0;
+		}
+	});
 	afterAll(() => {
 		const c = programsRun;
 		console.log(

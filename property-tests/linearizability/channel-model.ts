@@ -329,9 +329,7 @@ export function channelModel(
 					const got = take(s);
 					if (got !== null) return e.r === got[1] ? got[0] : null;
 					if (s.closed !== null)
-						return e.r === `Closed:${s.closed === "cancelled" ? "CE" : "null"}`
-							? s
-							: null;
+						return e.r === receiveFailure(s, true) ? s : null;
 					return e.r === "Failed" ? s : null;
 				}
 				case "close": {

@@ -8,8 +8,8 @@
 import fc from "fast-check";
 import { delay, type Job, type Suspend, yieldNow } from "kocoro";
 import { runTest } from "kocoro/test";
-import { propertyRuns, seeds } from "kocoro/test/arbitraries";
-import { afterAll } from "vitest";
+import { afterAll, beforeAll } from "vitest";
+import { RUNS, seedOrFifo } from "../support.js";
 import {
 	checkLinearizable,
 	type HistoryEvent,
@@ -17,8 +17,7 @@ import {
 	type SequentialModel,
 } from "./checker.js";
 
-/** Runs of each property: KOCORO_PROPERTY_RUNS, default 200. */
-export const RUNS = propertyRuns(200);
+export { RUNS };
 
 export const THREAD_NAMES = ["A", "B", "C", "D"] as const;
 
@@ -93,7 +92,7 @@ function scenariosOf<O>(
 				fc.option(fc.integer({ min: 0, max: 4 }), { freq: 3, nil: null }),
 				{ minLength: n, maxLength: n },
 			),
-			seed: fc.option(seeds(), { freq: 4, nil: undefined }),
+			seed: seedOrFifo,
 		}),
 	);
 }
@@ -191,6 +190,12 @@ export const checked = {
 };
 
 export function reportChecked(property: string): void {
+	// Test files share this module (vitest's isolate: false): each file counts from zero.
+	beforeAll(() => {
+		for (const key of Object.keys(checked) as (keyof typeof checked)[]) {
+			checked[key] = 0;
+		}
+	});
 	afterAll(() => {
 		console.log(
 			`[linearizability ${property}] ${checked.scenarios} scenarios, ${checked.events} history events, ${checked.cancels} cancellations${checked.handedOver === 0 ? "" : ` (${checked.handedOver} of a waiter handed the lock before it resumed)`}, ${checked.explored} search states; all linearizable`,

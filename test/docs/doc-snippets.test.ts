@@ -16,15 +16,12 @@ import {
 	type Snippet,
 	where,
 } from "../../scripts/doc-snippets.js";
+import { entryPoints } from "../../scripts/entry-points.js";
 
-/** The entry points, by the specifier users import them with. */
-const ENTRIES: Record<string, string> = {
-	kocoro: "src/index.ts",
-	"kocoro/test": "src/test/index.ts",
-	"kocoro/test/arbitraries": "src/test/arbitraries.ts",
-	"kocoro/effect": "src/effect/index.ts",
-	"kocoro/debug": "src/debug/index.ts",
-};
+/** The entry points' sources, by the specifier users import them with (package.json's order). */
+const ENTRIES: Record<string, string> = Object.fromEntries(
+	entryPoints().map((e) => [e.specifier, e.source]),
+);
 const PLACEHOLDERS = "test/docs/placeholders.ts";
 const VIRTUAL_DIR = join(root, ".doc-snippets");
 
