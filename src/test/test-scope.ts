@@ -26,7 +26,7 @@ export interface TestScope extends CoroutineScope {
 	readonly backgroundScope: CoroutineScope;
 }
 
-/** A TestScope around the body coroutine's scope. */
+/** @internal A TestScope around the body coroutine's scope. */
 export class TestScopeImpl extends ScopeDelegate implements TestScope {
 	constructor(
 		scope: CoroutineScope,
